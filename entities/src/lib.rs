@@ -1,0 +1,19 @@
+//! SeaORM entities: one module per table of Vitrine's data model. Plain data, no GraphQL, no HTTP;
+//! the domain modules of the `vitrine` crate give them meaning.
+
+pub mod prelude;
+
+pub mod api_token;
+pub mod collection;
+pub mod collection_product;
+pub mod inventory_level;
+pub mod inventory_movement;
+pub mod menu;
+pub mod page;
+pub mod product;
+pub mod product_image;
+pub mod product_option;
+pub mod product_option_value;
+pub mod product_tag;
+pub mod product_variant;
+pub mod store;

@@ -1,0 +1,16 @@
+//! Every entity under a short name, for `use entities::prelude::*`.
+
+pub use crate::api_token::Entity as ApiToken;
+pub use crate::collection::Entity as Collection;
+pub use crate::collection_product::Entity as CollectionProduct;
+pub use crate::inventory_level::Entity as InventoryLevel;
+pub use crate::inventory_movement::Entity as InventoryMovement;
+pub use crate::menu::Entity as Menu;
+pub use crate::page::Entity as Page;
+pub use crate::product::Entity as Product;
+pub use crate::product_image::Entity as ProductImage;
+pub use crate::product_option::Entity as ProductOption;
+pub use crate::product_option_value::Entity as ProductOptionValue;
+pub use crate::product_tag::Entity as ProductTag;
+pub use crate::product_variant::Entity as ProductVariant;
+pub use crate::store::Entity as Store;

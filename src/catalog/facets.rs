@@ -1,0 +1,290 @@
+//! Facets of a product listing (`ProductConnection.filters`): for each filter group, the values
+//! found in the listing with how many products each would give. A group's counts apply every
+//! other group's filters but not its own, so that choosing one vendor still shows the others.
+//! The cost is a fixed number of grouped queries, whatever the listing's size.
+
+use entities::{prelude::*, product, product_option, product_tag, product_variant};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use super::filters::{FilterGroup, ProductFilter};
+use super::listing::ProductListing;
+use crate::error::Result;
+use crate::money::{CurrencyCode, Money};
+use crate::stores::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacetKind {
+    List,
+    PriceRange,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facet {
+    pub id: String,
+    pub label: String,
+    pub kind: FacetKind,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FacetValue {
+    pub id: String,
+    pub label: String,
+    pub count: i64,
+    /// The `ProductFilter` input that selects this value, as JSON.
+    pub input: Value,
+}
+
+/// Every facet of the listing.
+pub async fn facets(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    listing: &ProductListing,
+) -> Result<Vec<Facet>> {
+    let mut facets = vec![
+        availability(db, store, listing).await?,
+        price(db, store, listing).await?,
+    ];
+    for (group, column, id, label, key) in [
+        (
+            FilterGroup::ProductType,
+            product::Column::ProductType,
+            "filter.p.product_type",
+            "Product type",
+            "productType",
+        ),
+        (
+            FilterGroup::Vendor,
+            product::Column::Vendor,
+            "filter.p.vendor",
+            "Vendor",
+            "productVendor",
+        ),
+    ] {
+        let mut query = Query::select();
+        query
+            .expr_as(Expr::col(column), Alias::new("label"))
+            .expr_as(
+                Func::count(Expr::col(product::Column::Id)),
+                Alias::new("count"),
+            )
+            .from(Product)
+            .cond_where(listing.condition(store, Some(&group)))
+            .and_where(Expr::col(column).ne(""))
+            .group_by_col(column)
+            .order_by(column, sea_orm::Order::Asc);
+        let values = label_counts(db, query).await?;
+        facets.push(list_facet(id, label, values, |v| json!({ key: v })));
+    }
+    facets.push(tags(db, store, listing).await?);
+    facets.extend(options(db, store, listing).await?);
+    facets.retain(|facet| !facet.values.is_empty());
+    Ok(facets)
+}
+
+fn list_facet(
+    id: &str,
+    label: &str,
+    values: Vec<(String, i64)>,
+    input: impl Fn(&str) -> Value,
+) -> Facet {
+    Facet {
+        id: id.to_string(),
+        label: label.to_string(),
+        kind: FacetKind::List,
+        values: values
+            .into_iter()
+            .map(|(value, count)| FacetValue {
+                id: format!("{id}.{}", value.to_lowercase().replace(' ', "-")),
+                input: input(&value),
+                label: value,
+                count,
+            })
+            .collect(),
+    }
+}
+
+async fn availability(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    listing: &ProductListing,
+) -> Result<Facet> {
+    let base = listing.condition(store, Some(&FilterGroup::Available));
+    let mut values = Vec::new();
+    for (available, label) in [(true, "In stock"), (false, "Out of stock")] {
+        let count = Product::find()
+            .filter(base.clone())
+            .filter(crate::catalog::filters::filters_condition(
+                &[ProductFilter::Available(available)],
+                None,
+            ))
+            .count(db)
+            .await?;
+        if count > 0 {
+            values.push(FacetValue {
+                id: format!("filter.v.availability.{}", u8::from(available)),
+                label: label.to_string(),
+                count: count as i64,
+                input: json!({ "available": available }),
+            });
+        }
+    }
+    Ok(Facet {
+        id: "filter.v.availability".into(),
+        label: "Availability".into(),
+        kind: FacetKind::List,
+        values,
+    })
+}
+
+async fn price(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    listing: &ProductListing,
+) -> Result<Facet> {
+    let mut query = Query::select();
+    query
+        .expr_as(
+            Func::max(Expr::col(product::Column::PriceMaxMinor)),
+            Alias::new("max"),
+        )
+        .from(Product)
+        .cond_where(listing.condition(store, Some(&FilterGroup::Price)));
+    let row = db.query_one(&query).await?;
+    let max: Option<i64> = match row {
+        Some(row) => row.try_get("", "max")?,
+        None => None,
+    };
+    let currency = CurrencyCode::parse(&store.currency)?;
+    let values = max
+        .map(|max| {
+            let max: f64 = Money::new(max, currency).amount().parse().unwrap_or(0.0);
+            vec![FacetValue {
+                id: "filter.v.price".into(),
+                label: "Price".into(),
+                count: 0,
+                input: json!({ "price": { "min": 0, "max": max } }),
+            }]
+        })
+        .unwrap_or_default();
+    Ok(Facet {
+        id: "filter.v.price".into(),
+        label: "Price".into(),
+        kind: FacetKind::PriceRange,
+        values,
+    })
+}
+
+fn listed_ids(store: &Store, listing: &ProductListing, except: &FilterGroup) -> SelectStatement {
+    Query::select()
+        .column((Product, product::Column::Id))
+        .from(Product)
+        .cond_where(listing.condition(store, Some(except)))
+        .to_owned()
+}
+
+async fn tags(db: &impl ConnectionTrait, store: &Store, listing: &ProductListing) -> Result<Facet> {
+    let mut query = Query::select();
+    query
+        .expr_as(Expr::col(product_tag::Column::Tag), Alias::new("label"))
+        .expr_as(
+            Func::count(Expr::col(product_tag::Column::ProductId)),
+            Alias::new("count"),
+        )
+        .from(ProductTag)
+        .and_where(
+            Expr::col((ProductTag, product_tag::Column::ProductId)).in_subquery(listed_ids(
+                store,
+                listing,
+                &FilterGroup::Tag,
+            )),
+        )
+        .group_by_col(product_tag::Column::Tag)
+        .order_by(product_tag::Column::Tag, sea_orm::Order::Asc);
+    let values = label_counts(db, query).await?;
+    Ok(list_facet(
+        "filter.p.tag",
+        "Tag",
+        values,
+        |tag| json!({ "tag": tag }),
+    ))
+}
+
+async fn options(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    listing: &ProductListing,
+) -> Result<Vec<Facet>> {
+    let mut by_name: Vec<(String, Vec<(String, i64)>)> = Vec::new();
+    let positions = [
+        (1, product_variant::Column::Option1),
+        (2, product_variant::Column::Option2),
+        (3, product_variant::Column::Option3),
+    ];
+    for (position, column) in positions {
+        let mut query = Query::select();
+        query
+            .expr_as(
+                Expr::col((ProductOption, product_option::Column::Name)),
+                Alias::new("name"),
+            )
+            .expr_as(Expr::col((ProductVariant, column)), Alias::new("label"))
+            .expr_as(
+                Func::count_distinct(Expr::col((
+                    ProductVariant,
+                    product_variant::Column::ProductId,
+                ))),
+                Alias::new("count"),
+            )
+            .from(ProductVariant)
+            .inner_join(
+                ProductOption,
+                Expr::col((ProductOption, product_option::Column::ProductId))
+                    .equals((ProductVariant, product_variant::Column::ProductId))
+                    .and(Expr::col((ProductOption, product_option::Column::Position)).eq(position)),
+            )
+            .and_where(
+                Expr::col((ProductVariant, product_variant::Column::ProductId))
+                    .in_subquery(listed_ids(store, listing, &FilterGroup::VariantOption)),
+            )
+            .group_by_col((ProductOption, product_option::Column::Name))
+            .group_by_col((ProductVariant, column))
+            .order_by((ProductVariant, column), sea_orm::Order::Asc);
+        for row in db.query_all(&query).await? {
+            let name: String = row.try_get("", "name")?;
+            let entry = (row.try_get("", "label")?, row.try_get("", "count")?);
+            match by_name
+                .iter_mut()
+                .find(|(seen, _)| seen.eq_ignore_ascii_case(&name))
+            {
+                Some((_, values)) => values.push(entry),
+                None => by_name.push((name, vec![entry])),
+            }
+        }
+    }
+    Ok(by_name
+        .into_iter()
+        .map(|(name, values)| {
+            let id = format!("filter.v.option.{}", name.to_lowercase().replace(' ', "-"));
+            list_facet(
+                &id,
+                &name,
+                values,
+                |value| json!({ "variantOption": { "name": name, "value": value } }),
+            )
+        })
+        .collect())
+}
+
+async fn label_counts(
+    db: &impl ConnectionTrait,
+    query: SelectStatement,
+) -> Result<Vec<(String, i64)>> {
+    db.query_all(&query)
+        .await?
+        .into_iter()
+        .map(|row| Ok((row.try_get("", "label")?, row.try_get("", "count")?)))
+        .collect()
+}

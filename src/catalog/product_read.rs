@@ -1,0 +1,135 @@
+//! Reading products and the parts that hang off them. The batch functions take many product (or
+//! variant) ids at once and are what the per-request DataLoaders call.
+
+use entities::{
+    prelude::*, product, product_image, product_option, product_option_value, product_tag,
+    product_variant,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::{ProductStatus, Visibility};
+use crate::error::Result;
+use crate::stores::Store;
+
+/// Which product to find.
+pub enum ProductKey<'a> {
+    Id(Uuid),
+    Handle(&'a str),
+}
+
+/// A product visible to the caller, by id or handle.
+pub async fn find_product(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    visibility: Visibility,
+    key: ProductKey<'_>,
+) -> Result<Option<product::Model>> {
+    let mut query = Product::find().filter(product::Column::StoreId.eq(store.id));
+    query = match key {
+        ProductKey::Id(id) => query.filter(product::Column::Id.eq(id)),
+        ProductKey::Handle(handle) => query.filter(product::Column::Handle.eq(handle)),
+    };
+    if visibility == Visibility::Storefront {
+        query = query.filter(product::Column::Status.eq(ProductStatus::Active.as_str()));
+    }
+    Ok(query.one(db).await?)
+}
+
+/// Products by id, keeping only those the caller may see.
+pub async fn products_by_ids(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    visibility: Visibility,
+    ids: &[Uuid],
+) -> Result<Vec<product::Model>> {
+    let mut query = Product::find()
+        .filter(product::Column::StoreId.eq(store.id))
+        .filter(product::Column::Id.is_in(ids.iter().copied()));
+    if visibility == Visibility::Storefront {
+        query = query.filter(product::Column::Status.eq(ProductStatus::Active.as_str()));
+    }
+    Ok(query.all(db).await?)
+}
+
+pub async fn variants_of_products(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_ids: &[Uuid],
+) -> Result<Vec<product_variant::Model>> {
+    Ok(ProductVariant::find()
+        .filter(product_variant::Column::StoreId.eq(store.id))
+        .filter(product_variant::Column::ProductId.is_in(product_ids.iter().copied()))
+        .order_by_asc(product_variant::Column::Position)
+        .all(db)
+        .await?)
+}
+
+pub async fn variants_by_ids(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    ids: &[Uuid],
+) -> Result<Vec<product_variant::Model>> {
+    Ok(ProductVariant::find()
+        .filter(product_variant::Column::StoreId.eq(store.id))
+        .filter(product_variant::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// Options of many products, each with its values in order.
+pub async fn options_of_products(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_ids: &[Uuid],
+) -> Result<Vec<(product_option::Model, Vec<product_option_value::Model>)>> {
+    let options = ProductOption::find()
+        .filter(product_option::Column::StoreId.eq(store.id))
+        .filter(product_option::Column::ProductId.is_in(product_ids.iter().copied()))
+        .order_by_asc(product_option::Column::Position)
+        .all(db)
+        .await?;
+    let values = ProductOptionValue::find()
+        .filter(product_option_value::Column::StoreId.eq(store.id))
+        .filter(product_option_value::Column::OptionId.is_in(options.iter().map(|o| o.id)))
+        .order_by_asc(product_option_value::Column::Position)
+        .all(db)
+        .await?;
+    Ok(options
+        .into_iter()
+        .map(|option| {
+            let own = values
+                .iter()
+                .filter(|v| v.option_id == option.id)
+                .cloned()
+                .collect();
+            (option, own)
+        })
+        .collect())
+}
+
+pub async fn images_of_products(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_ids: &[Uuid],
+) -> Result<Vec<product_image::Model>> {
+    Ok(ProductImage::find()
+        .filter(product_image::Column::StoreId.eq(store.id))
+        .filter(product_image::Column::ProductId.is_in(product_ids.iter().copied()))
+        .order_by_asc(product_image::Column::Position)
+        .all(db)
+        .await?)
+}
+
+pub async fn tags_of_products(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_ids: &[Uuid],
+) -> Result<Vec<product_tag::Model>> {
+    Ok(ProductTag::find()
+        .filter(product_tag::Column::StoreId.eq(store.id))
+        .filter(product_tag::Column::ProductId.is_in(product_ids.iter().copied()))
+        .order_by_asc(product_tag::Column::Position)
+        .all(db)
+        .await?)
+}

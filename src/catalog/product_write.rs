@@ -1,0 +1,244 @@
+//! Creating, updating and deleting products, each in one transaction.
+
+use chrono::Utc;
+use entities::{prelude::*, product, product_image, product_option, product_tag};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::product_input::{
+    ImageInput, ProductInput, VariantInput, check_images, check_new_product, check_option_names,
+    check_tags, check_variant, check_variant_count,
+};
+use super::variant_write::{insert_variants, refresh_price_range, sync_option_values};
+use super::{ProductStatus, handle};
+use crate::error::{AppError, InputErrorCode, Result};
+use crate::money::CurrencyCode;
+use crate::stores::Store;
+
+/// Creates a product with its options, variants (and their stock), images and tags.
+pub async fn create_product(
+    db: &impl TransactionTrait,
+    store: &Store,
+    input: ProductInput,
+) -> Result<product::Model> {
+    let (title, handle) = check_new_product(&input)?;
+    let option_names = check_option_names(input.options.as_deref().unwrap_or_default())?;
+    let tags = check_tags(input.tags.as_deref().unwrap_or_default())?;
+    let images = input.images.unwrap_or_default();
+    check_images(&images)?;
+    let mut variants = input.variants.unwrap_or_default();
+    if variants.is_empty() {
+        if !option_names.is_empty() {
+            return Err(AppError::invalid(
+                &["variants"],
+                InputErrorCode::Blank,
+                "a product with options needs at least one variant",
+            ));
+        }
+        variants.push(VariantInput::default());
+    }
+    check_variant_count(variants.len())?;
+    let currency = CurrencyCode::parse(&store.currency)?;
+    let checked = variants
+        .iter()
+        .enumerate()
+        .map(|(index, variant)| {
+            let variant = VariantInput {
+                options: Some(variant.options.clone().unwrap_or_default()),
+                ..variant.clone()
+            };
+            check_variant(&variant, option_names.len(), currency)
+                .map_err(|err| err.within(&["variants", &index.to_string()]))
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let now = Utc::now();
+    let status = input.status.unwrap_or(ProductStatus::Active);
+    let product_id = Uuid::now_v7();
+    let tx = db.begin().await?;
+    let product = product::ActiveModel {
+        id: Set(product_id),
+        store_id: Set(store.id),
+        handle: Set(handle),
+        title: Set(title),
+        description_html: Set(input.description_html.unwrap_or_default()),
+        vendor: Set(input.vendor.unwrap_or_default().trim().to_string()),
+        product_type: Set(input.product_type.unwrap_or_default().trim().to_string()),
+        status: Set(status.as_str().into()),
+        seo_title: Set(input.seo_title),
+        seo_description: Set(input.seo_description),
+        price_min_minor: Set(0),
+        price_max_minor: Set(0),
+        units_sold: Set(0),
+        published_at: Set((status == ProductStatus::Active).then_some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&tx)
+    .await?;
+    replace_tags(&tx, store, product_id, &tags).await?;
+    for (index, name) in option_names.iter().enumerate() {
+        product_option::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            store_id: Set(store.id),
+            product_id: Set(product_id),
+            name: Set(name.clone()),
+            position: Set(index as i32 + 1),
+        }
+        .insert(&tx)
+        .await?;
+    }
+    insert_variants(&tx, store, product_id, &checked, 1).await?;
+    sync_option_values(&tx, store, product_id).await?;
+    replace_images(&tx, store, product_id, &images).await?;
+    let product = refresh_price_range(&tx, product).await?;
+    tx.commit().await?;
+    Ok(product)
+}
+
+/// Updates a product's own fields, tags and images; absent fields stay as they are.
+pub async fn update_product(
+    db: &impl TransactionTrait,
+    store: &Store,
+    product_id: Uuid,
+    input: ProductInput,
+) -> Result<product::Model> {
+    if input.options.is_some() || input.variants.is_some() {
+        return Err(AppError::invalid(
+            &["variants"],
+            InputErrorCode::Invalid,
+            "change variants with productVariantsBulkCreate, Update or Delete",
+        ));
+    }
+    let tx = db.begin().await?;
+    let existing = find_for_update(&tx, store, product_id).await?;
+    let was_active = existing.status == ProductStatus::Active.as_str();
+    let mut product = existing.into_active_model();
+    if let Some(title) = &input.title {
+        product.title = Set(handle::validate_title(title)?);
+    }
+    if let Some(given) = &input.handle {
+        product.handle = Set(handle::validate(given)?);
+    }
+    if let Some(description) = input.description_html {
+        product.description_html = Set(description);
+    }
+    if let Some(vendor) = input.vendor {
+        product.vendor = Set(vendor.trim().to_string());
+    }
+    if let Some(product_type) = input.product_type {
+        product.product_type = Set(product_type.trim().to_string());
+    }
+    if let Some(status) = input.status {
+        product.status = Set(status.as_str().into());
+        if status == ProductStatus::Active && !was_active {
+            product.published_at = Set(Some(Utc::now()));
+        }
+    }
+    if input.seo_title.is_some() {
+        product.seo_title = Set(input.seo_title);
+    }
+    if input.seo_description.is_some() {
+        product.seo_description = Set(input.seo_description);
+    }
+    if let Some(tags) = &input.tags {
+        replace_tags(&tx, store, product_id, &check_tags(tags)?).await?;
+    }
+    if let Some(images) = &input.images {
+        check_images(images)?;
+        replace_images(&tx, store, product_id, images).await?;
+    }
+    product.updated_at = Set(Utc::now());
+    let product = product.update(&tx).await?;
+    tx.commit().await?;
+    Ok(product)
+}
+
+/// Deletes a product; its variants, options, images, tags and stock go with it.
+pub async fn delete_product(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_id: Uuid,
+) -> Result<()> {
+    let deleted = Product::delete_many()
+        .filter(product::Column::StoreId.eq(store.id))
+        .filter(product::Column::Id.eq(product_id))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// A product of this store, or `NotFound`.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_id: Uuid,
+) -> Result<product::Model> {
+    Product::find_by_id(product_id)
+        .filter(product::Column::StoreId.eq(store.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn replace_tags(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_id: Uuid,
+    tags: &[String],
+) -> Result<()> {
+    ProductTag::delete_many()
+        .filter(product_tag::Column::ProductId.eq(product_id))
+        .exec(db)
+        .await?;
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let rows = tags
+        .iter()
+        .enumerate()
+        .map(|(index, tag)| product_tag::ActiveModel {
+            product_id: Set(product_id),
+            tag: Set(tag.clone()),
+            store_id: Set(store.id),
+            position: Set(index as i32),
+        });
+    ProductTag::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
+async fn replace_images(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_id: Uuid,
+    images: &[ImageInput],
+) -> Result<()> {
+    ProductImage::delete_many()
+        .filter(product_image::Column::ProductId.eq(product_id))
+        .exec(db)
+        .await?;
+    if images.is_empty() {
+        return Ok(());
+    }
+    let rows = images
+        .iter()
+        .enumerate()
+        .map(|(index, image)| product_image::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            store_id: Set(store.id),
+            product_id: Set(product_id),
+            url: Set(image.url.trim().to_string()),
+            alt_text: Set(image.alt_text.clone()),
+            width: Set(image.width),
+            height: Set(image.height),
+            position: Set(index as i32 + 1),
+        });
+    ProductImage::insert_many(rows).exec(db).await?;
+    Ok(())
+}

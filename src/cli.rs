@@ -1,0 +1,200 @@
+//! The `vitrine` command line: `serve` (the default), `migrate`, `store create`, `seed --demo`
+//! and `export-schema`. Each command reads the layered settings, then does one thing.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+use crate::config::{Overrides, Settings};
+use crate::startup::{self, Application};
+use crate::stores::{self, CreatedStore};
+use crate::{db, graphql, seed, telemetry};
+
+const DEMO_DOMAIN: &str = "demo.vitrine.localhost";
+const DEMO_TOKENS_FILE: &str = "demo-store.json";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vitrine",
+    version,
+    about = "Self-hosted, multi-tenant commerce backend"
+)]
+pub struct Cli {
+    /// Settings file (default: ./vitrine.toml, or $VITRINE_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Address to listen on, such as 127.0.0.1:8080.
+    #[arg(long, global = true)]
+    listen: Option<String>,
+    /// Directory of the embedded database (default ./data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Migrate, seed the demo store on an empty embedded database, and serve.
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Manage stores.
+    Store {
+        #[command(subcommand)]
+        action: StoreCommand,
+    },
+    /// Create the demo store with its catalog.
+    Seed {
+        /// Required: seed the demo catalog.
+        #[arg(long)]
+        demo: bool,
+        /// The demo store's domain.
+        #[arg(long, default_value = DEMO_DOMAIN)]
+        domain: String,
+    },
+    /// Print the GraphQL schema (SDL).
+    ExportSchema {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum StoreCommand {
+    /// Create a store and print its id and tokens.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        domain: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let overrides = Overrides {
+        config_file: cli.config,
+        listen: cli.listen,
+        data_dir: cli.data_dir,
+    };
+    let settings = Settings::load(&overrides)?;
+    telemetry::init(&settings.log);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let (db, _) = db::connect(&settings).await?;
+            startup::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Store {
+            action:
+                StoreCommand::Create {
+                    name,
+                    domain,
+                    currency,
+                    json,
+                },
+        } => {
+            let db = migrated(&settings).await?;
+            let created = stores::create_store(&db, &name, &domain, &currency)
+                .await
+                .map_err(describe)?;
+            print_store(&created, json)
+        }
+        Command::Seed { demo, domain } => {
+            anyhow::ensure!(demo, "nothing to seed: pass --demo");
+            let db = migrated(&settings).await?;
+            let created = seed::seed_demo(&db, &domain).await.map_err(describe)?;
+            print_store(&created, false)
+        }
+        Command::ExportSchema { output } => {
+            let sdl = graphql::sdl();
+            match output {
+                Some(path) => std::fs::write(&path, sdl)
+                    .with_context(|| format!("Failed to write {}", path.display())),
+                None => {
+                    print!("{sdl}");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(&settings).await?;
+    let db = &app.state().db;
+    startup::migrate(db).await?;
+    let demo_file = settings.data_dir.join(DEMO_TOKENS_FILE);
+    if settings.is_embedded_database() && entities::store::Entity::find().count(db).await? == 0 {
+        let created = seed::seed_demo(db, DEMO_DOMAIN).await.map_err(describe)?;
+        let json = serde_json::to_string_pretty(&created)?;
+        std::fs::write(&demo_file, json)
+            .with_context(|| format!("Failed to write {}", demo_file.display()))?;
+    }
+    announce(app.port(), &settings, &demo_file);
+    app.run_until_stopped().await
+}
+
+fn announce(port: u16, settings: &Settings, demo_file: &Path) {
+    let host = settings
+        .listen
+        .rsplit_once(':')
+        .map_or("127.0.0.1", |(host, _)| host);
+    let base = format!("http://{host}:{port}");
+    println!("Vitrine is listening on {base}");
+    println!("  GraphiQL:        {base}/graphiql");
+    println!("  Storefront API:  {base}/api/2025-01/graphql.json");
+    if let Ok(text) = std::fs::read_to_string(demo_file) {
+        if let Ok(demo) = serde_json::from_str::<serde_json::Value>(&text) {
+            println!(
+                "  Demo store:      {} ({})",
+                demo["name"].as_str().unwrap_or(""),
+                demo["domain"].as_str().unwrap_or("")
+            );
+            println!(
+                "    storefront token (X-Shopify-Storefront-Access-Token): {}",
+                demo["storefront_token"].as_str().unwrap_or("")
+            );
+            println!(
+                "    admin token (X-Shopify-Access-Token):                 {}",
+                demo["admin_token"].as_str().unwrap_or("")
+            );
+        }
+    }
+}
+
+async fn migrated(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let (db, _) = db::connect(settings).await?;
+    startup::migrate(&db).await?;
+    Ok(db)
+}
+
+fn print_store(created: &CreatedStore, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(created)?);
+    } else {
+        println!("store id:          {}", created.store_id);
+        println!("domain:            {}", created.domain);
+        println!("storefront token:  {}", created.storefront_token);
+        println!("admin token:       {}", created.admin_token);
+    }
+    Ok(())
+}
+
+/// A domain error as a readable CLI error.
+fn describe(err: crate::error::AppError) -> anyhow::Error {
+    match err {
+        crate::error::AppError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    }
+}

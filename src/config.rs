@@ -1,0 +1,96 @@
+//! Settings, layered: built-in defaults, then an optional `vitrine.toml`, then the environment
+//! (`DATABASE_URL`, `REDIS_URL`, `VITRINE_LISTEN`, `VITRINE_DATA_DIR`, `VITRINE_LOG`), then the
+//! command-line flags. With nothing configured Vitrine runs on its embedded defaults: SQLite and an
+//! in-process cache under `./data`, listening on 127.0.0.1:8080.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Address to listen on, `host:port`; port 0 picks a free port.
+    pub listen: String,
+    /// Where the embedded SQLite database lives.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL, `sqlite://…` for a specific SQLite file; empty for the
+    /// embedded SQLite database in the data dir.
+    #[serde(default)]
+    pub database_url: Option<String>,
+    /// `redis://…` to share the cache between instances; empty for the in-process cache.
+    #[serde(default)]
+    pub redis_url: Option<String>,
+    /// Maximum database connections in the pool.
+    pub database_max_connections: u32,
+    /// A `tracing` filter such as `info` or `vitrine=debug,sqlx=warn`.
+    pub log: String,
+}
+
+/// Values given on the command line; they override every other layer.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+const ENVIRONMENT: [(&str, &str); 6] = [
+    ("database_url", "DATABASE_URL"),
+    ("redis_url", "REDIS_URL"),
+    ("listen", "VITRINE_LISTEN"),
+    ("data_dir", "VITRINE_DATA_DIR"),
+    ("log", "VITRINE_LOG"),
+    (
+        "database_max_connections",
+        "VITRINE_DATABASE_MAX_CONNECTIONS",
+    ),
+];
+
+impl Settings {
+    /// Reads every layer and returns the merged settings.
+    pub fn load(overrides: &Overrides) -> anyhow::Result<Settings> {
+        let file = overrides
+            .config_file
+            .clone()
+            .or_else(|| std::env::var_os("VITRINE_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("vitrine.toml"));
+        let mut builder = config::Config::builder()
+            .set_default("listen", "127.0.0.1:8080")?
+            .set_default("data_dir", "./data")?
+            .set_default("database_max_connections", 10)?
+            .set_default("log", "info,sqlx=warn,sea_orm=warn")?
+            .add_source(config::File::from(file.as_path()).required(false));
+        for (key, variable) in ENVIRONMENT {
+            let value = std::env::var(variable).ok().filter(|v| !v.is_empty());
+            builder = builder.set_override_option(key, value)?;
+        }
+        builder = builder
+            .set_override_option("listen", overrides.listen.clone())?
+            .set_override_option("data_dir", overrides.data_dir.as_deref().map(path_string))?;
+        builder
+            .build()
+            .and_then(|config| config.try_deserialize())
+            .with_context(|| format!("Failed to read settings (config file {})", file.display()))
+    }
+
+    /// The database to connect to: the configured URL, or the SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                path_string(&self.data_dir.join("vitrine.db"))
+            ),
+        }
+    }
+
+    /// Whether the database is the embedded SQLite one.
+    pub fn is_embedded_database(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+}
+
+fn path_string(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}

@@ -1,0 +1,156 @@
+//! The database connection, and the single place where constraint violations become domain errors:
+//! uniqueness is enforced by the database (indexes named `{table}_{columns}_key`), never by a prior
+//! SELECT, and a violated index is mapped back to the input field it protects.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr};
+
+use crate::config::Settings;
+use crate::error::{AppError, InputErrorCode};
+
+/// Counts every SQL statement the application sends; exported on `/metrics` so that tests and
+/// operators can see how many statements a request costs.
+#[derive(Debug, Default, Clone)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Connects to the configured database, creating the embedded SQLite file if needed.
+pub async fn connect(
+    settings: &Settings,
+) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
+    if settings.is_embedded_database() && settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!(
+                "Failed to create the data dir {}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let url = settings.database_url();
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .max_connections(settings.database_max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let mut db = Database::connect(options)
+        .await
+        .with_context(|| format!("Failed to connect to the database at {}", redact(&url)))?;
+    let counter = StatementCounter::default();
+    let count = counter.0.clone();
+    db.set_metric_callback(move |_| {
+        count.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((db, counter))
+}
+
+/// Hides the password of a database URL for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Unique indexes whose violation an input can cause, with the field they protect.
+const UNIQUE_INPUTS: [(&str, &str, &str); 7] = [
+    (
+        "products_store_id_handle_key",
+        "handle",
+        "a product with this handle already exists",
+    ),
+    (
+        "collections_store_id_handle_key",
+        "handle",
+        "a collection with this handle already exists",
+    ),
+    (
+        "pages_store_id_handle_key",
+        "handle",
+        "a page with this handle already exists",
+    ),
+    (
+        "menus_store_id_handle_key",
+        "handle",
+        "a menu with this handle already exists",
+    ),
+    (
+        "product_variants_store_id_sku_key",
+        "sku",
+        "a variant with this SKU already exists in the store",
+    ),
+    (
+        "product_variants_store_id_product_id_option1_option2_option3_key",
+        "options",
+        "two variants have the same option values",
+    ),
+    (
+        "stores_domain_key",
+        "domain",
+        "a store with this domain already exists",
+    ),
+];
+
+/// Turns a database error into an `AppError`: known unique violations become input errors on
+/// the field they protect, everything else is internal.
+pub fn constraint_error(err: DbErr) -> AppError {
+    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
+        let name = violated_index(&message);
+        if let Some((_, field, text)) = UNIQUE_INPUTS.iter().find(|(index, ..)| *index == name) {
+            let code = if *field == "options" {
+                InputErrorCode::Duplicate
+            } else {
+                InputErrorCode::Taken
+            };
+            return AppError::invalid(&[field], code, *text);
+        }
+    }
+    AppError::Internal(anyhow::Error::new(err).context("Database error"))
+}
+
+/// The index name from a PostgreSQL message (`… unique constraint "products_store_id_handle_key"`)
+/// or rebuilt from a SQLite one (`UNIQUE constraint failed: products.store_id, products.handle`).
+fn violated_index(message: &str) -> String {
+    if let Some(rest) = message.split("constraint failed: ").nth(1) {
+        let columns: Vec<(&str, &str)> = rest
+            .split(", ")
+            .filter_map(|qualified| qualified.trim().split_once('.'))
+            .collect();
+        if let Some((table, _)) = columns.first() {
+            let names: Vec<&str> = columns.iter().map(|(_, column)| *column).collect();
+            return format!("{table}_{}_key", names.join("_"));
+        }
+    }
+    message.split('"').nth(1).unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::violated_index;
+
+    #[test]
+    fn the_violated_index_is_read_from_postgres_and_sqlite_messages() {
+        assert_eq!(
+            violated_index(
+                "duplicate key value violates unique constraint \"products_store_id_handle_key\""
+            ),
+            "products_store_id_handle_key"
+        );
+        assert_eq!(
+            violated_index("UNIQUE constraint failed: products.store_id, products.handle"),
+            "products_store_id_handle_key"
+        );
+    }
+}

@@ -1,0 +1,326 @@
+//! Admin product mutations and the admin product list. Every field starts with `admin_store`,
+//! so without the store's admin token nothing here runs.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+use super::context;
+use super::errors::{UserError, with_user_errors};
+use super::product::{Product, ProductStatus};
+use super::scalars::{Decimal, Html};
+use super::variant::ProductVariant;
+use crate::catalog::product_input::{
+    ImageInput as DomainImage, ProductInput as DomainProduct, VariantInput as DomainVariant,
+};
+use crate::catalog::{product_write, variant_write};
+use crate::error::{AppError, InputErrorCode};
+use crate::ids::{self, GidKind};
+
+#[derive(Default)]
+pub struct AdminProductMutation;
+
+/// Fields of a product to create or change.
+#[derive(InputObject, Default)]
+pub struct ProductInput {
+    /// The product's name (required on create, at most 255 characters).
+    pub title: Option<String>,
+    /// The handle; derived from the title when absent.
+    pub handle: Option<String>,
+    /// The description as HTML.
+    pub description_html: Option<Html>,
+    /// The vendor.
+    pub vendor: Option<String>,
+    /// The product type.
+    pub product_type: Option<String>,
+    /// Tags (replace all tags on update).
+    pub tags: Option<Vec<String>>,
+    /// Publication status (ACTIVE when absent on create).
+    pub status: Option<ProductStatus>,
+    /// Search-engine title and description.
+    pub seo: Option<SeoInput>,
+    /// Option names in order, at most three (create only).
+    pub options: Option<Vec<String>>,
+    /// Variants, at most 100 (create only).
+    pub variants: Option<Vec<ProductVariantInput>>,
+    /// Images in order (replace all images on update).
+    pub images: Option<Vec<ImageInput>>,
+}
+
+/// Search-engine title and description.
+#[derive(InputObject, Default)]
+#[graphql(name = "SEOInput")]
+pub struct SeoInput {
+    /// The page title.
+    pub title: Option<String>,
+    /// The page description.
+    pub description: Option<String>,
+}
+
+/// A variant to create or change.
+#[derive(InputObject, Default)]
+pub struct ProductVariantInput {
+    /// The variant to change (bulk update only).
+    pub id: Option<ID>,
+    /// The SKU, unique in the store.
+    pub sku: Option<String>,
+    /// The price, as a decimal string in the store's currency.
+    pub price: Option<Decimal>,
+    /// The price before a markdown; an empty string clears it.
+    pub compare_at_price: Option<Decimal>,
+    /// Option values in the order of the product's options.
+    pub options: Option<Vec<String>>,
+    /// Initial units on hand (create only).
+    pub inventory_quantity: Option<i32>,
+    /// Whether the variant needs shipping (default true).
+    pub requires_shipping: Option<bool>,
+}
+
+/// An image to attach.
+#[derive(InputObject, Default)]
+pub struct ImageInput {
+    /// An absolute http(s) URL.
+    pub url: String,
+    /// Text for screen readers.
+    pub alt_text: Option<String>,
+    /// Width in pixels.
+    pub width: Option<i32>,
+    /// Height in pixels.
+    pub height: Option<i32>,
+}
+
+/// The result of a product mutation.
+#[derive(SimpleObject)]
+pub struct ProductPayload {
+    /// The product, unless the input was refused.
+    pub product: Option<Product>,
+    /// Why the input was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of `productDelete`.
+#[derive(SimpleObject)]
+pub struct ProductDeletePayload {
+    /// The deleted product's ID.
+    pub deleted_product_id: Option<ID>,
+    /// Why the input was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of a bulk variant mutation.
+#[derive(SimpleObject)]
+pub struct ProductVariantsPayload {
+    /// The product after the change.
+    pub product: Option<Product>,
+    /// The created or changed variants.
+    pub product_variants: Option<Vec<ProductVariant>>,
+    /// Why the input was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+fn to_domain(input: ProductInput) -> DomainProduct {
+    let (seo_title, seo_description) = input
+        .seo
+        .map_or((None, None), |seo| (seo.title, seo.description));
+    DomainProduct {
+        title: input.title,
+        handle: input.handle,
+        description_html: input.description_html.map(|html| html.0),
+        vendor: input.vendor,
+        product_type: input.product_type,
+        tags: input.tags,
+        status: input.status.map(Into::into),
+        seo_title,
+        seo_description,
+        options: input.options,
+        variants: input
+            .variants
+            .map(|variants| variants.into_iter().map(variant_to_domain).collect()),
+        images: input.images.map(|images| {
+            images
+                .into_iter()
+                .map(|i| DomainImage {
+                    url: i.url,
+                    alt_text: i.alt_text,
+                    width: i.width,
+                    height: i.height,
+                })
+                .collect()
+        }),
+    }
+}
+
+fn variant_to_domain(input: ProductVariantInput) -> DomainVariant {
+    DomainVariant {
+        id: input
+            .id
+            .and_then(|id| ids::decode(GidKind::ProductVariant, &id)),
+        sku: input.sku,
+        price: input.price.map(|p| p.0),
+        compare_at_price: input.compare_at_price.map(|p| p.0),
+        options: input.options,
+        inventory_quantity: input.inventory_quantity.map(i64::from),
+        requires_shipping: input.requires_shipping,
+    }
+}
+
+/// The product an ID names, or an input error on `field`.
+pub fn product_id(id: &ID, field: &str) -> crate::error::Result<uuid::Uuid> {
+    ids::decode(GidKind::Product, id).ok_or_else(|| {
+        AppError::invalid(
+            &[field],
+            InputErrorCode::NotFound,
+            "no product with this id",
+        )
+    })
+}
+
+#[Object]
+impl AdminProductMutation {
+    /// Creates a product with options, variants (and their stock) and images.
+    async fn product_create(
+        &self,
+        ctx: &Context<'_>,
+        input: ProductInput,
+    ) -> async_graphql::Result<ProductPayload> {
+        let store = context::admin_store(ctx)?;
+        let result = product_write::create_product(context::db(ctx), store, to_domain(input)).await;
+        let (product, user_errors) = with_user_errors(result)?;
+        Ok(ProductPayload {
+            product: product.map(Product),
+            user_errors,
+        })
+    }
+
+    /// Changes a product's fields, tags or images.
+    async fn product_update(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: ProductInput,
+    ) -> async_graphql::Result<ProductPayload> {
+        let store = context::admin_store(ctx)?;
+        let result = match product_id(&id, "id") {
+            Ok(uuid) => {
+                product_write::update_product(context::db(ctx), store, uuid, to_domain(input)).await
+            }
+            Err(err) => Err(err),
+        };
+        let (product, user_errors) = with_user_errors(result)?;
+        Ok(ProductPayload {
+            product: product.map(Product),
+            user_errors,
+        })
+    }
+
+    /// Deletes a product with its variants, images and stock.
+    async fn product_delete(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<ProductDeletePayload> {
+        let store = context::admin_store(ctx)?;
+        let result = match product_id(&id, "id") {
+            Ok(uuid) => product_write::delete_product(context::db(ctx), store, uuid).await,
+            Err(err) => Err(err),
+        };
+        let (deleted, user_errors) = with_user_errors(result)?;
+        Ok(ProductDeletePayload {
+            deleted_product_id: deleted.map(|_| id),
+            user_errors,
+        })
+    }
+
+    /// Adds variants to a product.
+    async fn product_variants_bulk_create(
+        &self,
+        ctx: &Context<'_>,
+        product_id: ID,
+        variants: Vec<ProductVariantInput>,
+    ) -> async_graphql::Result<ProductVariantsPayload> {
+        let store = context::admin_store(ctx)?;
+        let variants = variants.into_iter().map(variant_to_domain).collect();
+        let result = match self::product_id(&product_id, "productId") {
+            Ok(uuid) => {
+                variant_write::bulk_create_variants(context::db(ctx), store, uuid, variants)
+                    .await
+                    .map(|v| (uuid, v))
+            }
+            Err(err) => Err(err),
+        };
+        variants_payload(ctx, result).await
+    }
+
+    /// Changes variants of a product.
+    async fn product_variants_bulk_update(
+        &self,
+        ctx: &Context<'_>,
+        product_id: ID,
+        variants: Vec<ProductVariantInput>,
+    ) -> async_graphql::Result<ProductVariantsPayload> {
+        let store = context::admin_store(ctx)?;
+        let variants = variants.into_iter().map(variant_to_domain).collect();
+        let result = match self::product_id(&product_id, "productId") {
+            Ok(uuid) => {
+                variant_write::bulk_update_variants(context::db(ctx), store, uuid, variants)
+                    .await
+                    .map(|v| (uuid, v))
+            }
+            Err(err) => Err(err),
+        };
+        variants_payload(ctx, result).await
+    }
+
+    /// Removes variants from a product (one always remains).
+    async fn product_variants_bulk_delete(
+        &self,
+        ctx: &Context<'_>,
+        product_id: ID,
+        variants_ids: Vec<ID>,
+    ) -> async_graphql::Result<ProductVariantsPayload> {
+        let store = context::admin_store(ctx)?;
+        let ids: Vec<uuid::Uuid> = variants_ids
+            .iter()
+            .map(|id| ids::decode(GidKind::ProductVariant, id).unwrap_or(uuid::Uuid::nil()))
+            .collect();
+        let result = match self::product_id(&product_id, "productId") {
+            Ok(uuid) => variant_write::bulk_delete_variants(context::db(ctx), store, uuid, &ids)
+                .await
+                .map(|_| (uuid, Vec::new())),
+            Err(err) => Err(err),
+        };
+        variants_payload(ctx, result).await
+    }
+}
+
+async fn variants_payload(
+    ctx: &Context<'_>,
+    result: crate::error::Result<(uuid::Uuid, Vec<entities::product_variant::Model>)>,
+) -> async_graphql::Result<ProductVariantsPayload> {
+    let (done, user_errors) = with_user_errors(result)?;
+    let Some((product_id, variants)) = done else {
+        return Ok(ProductVariantsPayload {
+            product: None,
+            product_variants: None,
+            user_errors,
+        });
+    };
+    let store = context::admin_store(ctx)?;
+    let product = product_write::find_for_update(context::db(ctx), store, product_id)
+        .await
+        .ok()
+        .map(Product);
+    let options =
+        crate::catalog::product_read::options_of_products(context::db(ctx), store, &[product_id])
+            .await
+            .map_err(super::errors::to_graphql)?;
+    let names: Vec<String> = options.into_iter().map(|(option, _)| option.name).collect();
+    Ok(ProductVariantsPayload {
+        product,
+        product_variants: Some(
+            variants
+                .into_iter()
+                .map(|v| ProductVariant::new(v, names.clone()))
+                .collect(),
+        ),
+        user_errors,
+    })
+}

@@ -1,0 +1,384 @@
+//! The storefront `Product` and its option, price-range and connection types. Parts of a product
+//! come through the request's DataLoaders.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{product, product_variant};
+
+use super::common::{Image, MoneyV2, SelectedOptionInput, Seo, html_to_text};
+use super::context;
+use super::errors::GqlResult;
+use super::loaders::{Loaders, OptionWithValues};
+use super::pagination::{PageArgs, page_of_vec};
+use super::scalars::Html;
+use super::variant::ProductVariant;
+use crate::catalog::ProductStatus as DomainStatus;
+use crate::ids::{self, GidKind};
+
+/// A product of the store's catalog.
+#[derive(Clone)]
+pub struct Product(pub product::Model);
+
+/// Publication status of a product (admin).
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::catalog::ProductStatus")]
+pub enum ProductStatus {
+    /// Visible to the storefront.
+    Active,
+    /// Not yet visible.
+    Draft,
+    /// No longer visible.
+    Archived,
+}
+
+/// The lowest and highest variant prices of a product.
+#[derive(SimpleObject)]
+pub struct ProductPriceRange {
+    /// The lowest variant price.
+    pub min_variant_price: MoneyV2,
+    /// The highest variant price.
+    pub max_variant_price: MoneyV2,
+}
+
+/// A product option such as Size, with its values in order.
+pub struct ProductOption(pub OptionWithValues);
+
+/// One value of a product option.
+#[derive(SimpleObject)]
+pub struct ProductOptionValue {
+    /// A globally unique ID.
+    pub id: ID,
+    /// The value, such as `M`.
+    pub name: String,
+}
+
+#[Object]
+impl ProductOption {
+    /// A globally unique ID.
+    async fn id(&self) -> ID {
+        ID(ids::encode(GidKind::ProductOption, self.0.0.id))
+    }
+    /// The option's name.
+    async fn name(&self) -> &str {
+        &self.0.0.name
+    }
+    /// The option's values, in display order.
+    async fn values(&self) -> Vec<&str> {
+        self.0.1.iter().map(|value| value.name.as_str()).collect()
+    }
+    /// The option's values with their IDs.
+    async fn option_values(&self) -> Vec<ProductOptionValue> {
+        self.0
+            .1
+            .iter()
+            .map(|value| ProductOptionValue {
+                id: ID(ids::encode(GidKind::ProductOptionValue, value.id)),
+                name: value.name.clone(),
+            })
+            .collect()
+    }
+}
+
+impl Product {
+    async fn variant_models(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<product_variant::Model>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .variants_by_product
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn option_models(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<OptionWithValues>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .options_by_product
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn image_models(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Image>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let images = loaders
+            .images_by_product
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(images.into_iter().map(Image::from).collect())
+    }
+
+    async fn wrapped_variants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ProductVariant>> {
+        let options = self.option_models(ctx).await?;
+        let names: Vec<String> = options
+            .iter()
+            .map(|(option, _)| option.name.clone())
+            .collect();
+        Ok(self
+            .variant_models(ctx)
+            .await?
+            .into_iter()
+            .map(|variant| ProductVariant::new(variant, names.clone()))
+            .collect())
+    }
+}
+
+#[Object]
+impl Product {
+    /// A globally unique ID.
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(GidKind::Product, self.0.id))
+    }
+    /// The URL-safe unique name of the product in the store.
+    async fn handle(&self) -> &str {
+        &self.0.handle
+    }
+    /// The product's name.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The description as plain text, optionally cut at `truncateAt` characters.
+    async fn description(&self, truncate_at: Option<i32>) -> String {
+        let text = html_to_text(&self.0.description_html);
+        match truncate_at {
+            Some(limit) if limit >= 0 && text.chars().count() > limit as usize => {
+                text.chars().take(limit as usize).collect::<String>() + "…"
+            }
+            _ => text,
+        }
+    }
+    /// The description as HTML.
+    async fn description_html(&self) -> Html {
+        Html(self.0.description_html.clone())
+    }
+    /// The product's vendor.
+    async fn vendor(&self) -> &str {
+        &self.0.vendor
+    }
+    /// The product's type, for grouping and filtering.
+    async fn product_type(&self) -> &str {
+        &self.0.product_type
+    }
+    /// Tags, in the order the merchant gave them.
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .tags_by_product
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+    /// Whether at least one variant is in stock.
+    async fn available_for_sale(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        for variant in self.wrapped_variants(ctx).await? {
+            if variant.available(ctx).await? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+    /// Units available to sell across all variants.
+    async fn total_inventory(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let mut total = 0_i64;
+        for variant in self.wrapped_variants(ctx).await? {
+            total += variant.available(ctx).await?;
+        }
+        Ok(i32::try_from(total).unwrap_or(i32::MAX))
+    }
+    /// When the product was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the product was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// When the product was published to the storefront.
+    async fn published_at(&self) -> DateTime<Utc> {
+        self.0.published_at.unwrap_or(self.0.created_at)
+    }
+    /// The product's options (Size, Color, ...), at most three.
+    async fn options(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<ProductOption>> {
+        let options = self.option_models(ctx).await?;
+        let take = first.map_or(options.len(), |n| n.max(0) as usize);
+        Ok(options.into_iter().take(take).map(ProductOption).collect())
+    }
+    /// The lowest and highest variant prices.
+    async fn price_range(&self, ctx: &Context<'_>) -> async_graphql::Result<ProductPriceRange> {
+        let prices: Vec<i64> = self
+            .variant_models(ctx)
+            .await?
+            .iter()
+            .map(|v| v.price_minor)
+            .collect();
+        Ok(price_range(ctx, &prices))
+    }
+    /// The lowest and highest compare-at prices (zero when no variant has one).
+    async fn compare_at_price_range(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<ProductPriceRange> {
+        let prices: Vec<i64> = self
+            .variant_models(ctx)
+            .await?
+            .iter()
+            .filter_map(|v| v.compare_at_minor)
+            .collect();
+        Ok(price_range(ctx, &prices))
+    }
+    /// The product's variants.
+    async fn variants(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        reverse: Option<bool>,
+    ) -> async_graphql::Result<Connection<String, ProductVariant>> {
+        let mut variants = self.wrapped_variants(ctx).await?;
+        if reverse.unwrap_or(false) {
+            variants.reverse();
+        }
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(page_of_vec(&args, variants).await.gql()?.connection(|v| v))
+    }
+    /// The first image, if any.
+    async fn featured_image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Image>> {
+        Ok(self.image_models(ctx).await?.into_iter().next())
+    }
+    /// The product's images, in order.
+    async fn images(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        reverse: Option<bool>,
+    ) -> async_graphql::Result<Connection<String, Image>> {
+        let mut images = self.image_models(ctx).await?;
+        if reverse.unwrap_or(false) {
+            images.reverse();
+        }
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(page_of_vec(&args, images).await.gql()?.connection(|i| i))
+    }
+    /// Search-engine title and description.
+    async fn seo(&self) -> Seo {
+        Seo {
+            title: self.0.seo_title.clone(),
+            description: self.0.seo_description.clone(),
+        }
+    }
+    /// The variant with exactly these option values, if any.
+    async fn variant_by_selected_options(
+        &self,
+        ctx: &Context<'_>,
+        selected_options: Vec<SelectedOptionInput>,
+        ignore_unknown_options: Option<bool>,
+        case_insensitive_match: Option<bool>,
+    ) -> async_graphql::Result<Option<ProductVariant>> {
+        let matching = Matching {
+            ignore_unknown: ignore_unknown_options.unwrap_or(false),
+            case_insensitive: case_insensitive_match.unwrap_or(false),
+        };
+        let variants = self.wrapped_variants(ctx).await?;
+        Ok(variants
+            .into_iter()
+            .find(|v| matching.matches(v, &selected_options)))
+    }
+    /// The variant with these option values, or else the first variant in stock, or else the first.
+    async fn selected_or_first_available_variant(
+        &self,
+        ctx: &Context<'_>,
+        selected_options: Option<Vec<SelectedOptionInput>>,
+    ) -> async_graphql::Result<Option<ProductVariant>> {
+        let variants = self.wrapped_variants(ctx).await?;
+        let matching = Matching {
+            ignore_unknown: true,
+            case_insensitive: false,
+        };
+        if let Some(selected) = selected_options.filter(|s| !s.is_empty()) {
+            if let Some(found) = variants.iter().find(|v| matching.matches(v, &selected)) {
+                return Ok(Some(found.clone()));
+            }
+        }
+        for variant in &variants {
+            if variant.available(ctx).await? > 0 {
+                return Ok(Some(variant.clone()));
+            }
+        }
+        Ok(variants.into_iter().next())
+    }
+    /// The product's storefront URL; Vitrine is headless, so there is none.
+    async fn online_store_url(&self) -> Option<String> {
+        None
+    }
+    /// Publication status (admin only).
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<ProductStatus> {
+        context::admin_store(ctx)?;
+        Ok(DomainStatus::parse(&self.0.status).into())
+    }
+}
+
+fn price_range(ctx: &Context<'_>, prices: &[i64]) -> ProductPriceRange {
+    let min = prices.iter().copied().min().unwrap_or(0);
+    let max = prices.iter().copied().max().unwrap_or(0);
+    ProductPriceRange {
+        min_variant_price: MoneyV2::in_store_currency(ctx, min),
+        max_variant_price: MoneyV2::in_store_currency(ctx, max),
+    }
+}
+
+struct Matching {
+    ignore_unknown: bool,
+    case_insensitive: bool,
+}
+
+impl Matching {
+    fn same(&self, a: &str, b: &str) -> bool {
+        if self.case_insensitive {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    }
+
+    fn matches(&self, variant: &ProductVariant, selected: &[SelectedOptionInput]) -> bool {
+        let own = variant.option_pairs();
+        selected.iter().all(|wanted| {
+            match own
+                .iter()
+                .find(|option| self.same(&option.name, &wanted.name))
+            {
+                Some(option) => self.same(&option.value, &wanted.value),
+                None => self.ignore_unknown,
+            }
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! The `shop` query: the store's name, domain and currency.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+
+use super::context;
+use super::scalars::{CountryCode, CurrencyCode};
+use crate::ids::{self, GidKind};
+use crate::stores::Store;
+
+#[derive(Default)]
+pub struct ShopQuery;
+
+#[Object]
+impl ShopQuery {
+    /// The store the request is for.
+    async fn shop(&self, ctx: &Context<'_>) -> Shop {
+        Shop(context::store(ctx).clone())
+    }
+}
+
+/// A store.
+pub struct Shop(Store);
+
+impl Shop {
+    pub fn new(store: Store) -> Self {
+        Shop(store)
+    }
+}
+
+/// A domain of the store.
+#[derive(SimpleObject)]
+pub struct Domain {
+    /// The host name.
+    pub host: String,
+    /// The full URL.
+    pub url: String,
+    /// Whether the domain uses TLS.
+    pub ssl_enabled: bool,
+}
+
+/// Payment settings of the store.
+#[derive(SimpleObject)]
+pub struct PaymentSettings {
+    /// The store's currency.
+    pub currency_code: CurrencyCode,
+    /// Currencies shoppers can pay in.
+    pub enabled_presentment_currencies: Vec<CurrencyCode>,
+    /// Card brands accepted at checkout.
+    pub accepted_card_brands: Vec<String>,
+    /// The country of the store's payment account.
+    pub country_code: CountryCode,
+}
+
+#[Object]
+impl Shop {
+    /// A globally unique ID.
+    async fn id(&self) -> ID {
+        ID(ids::encode(GidKind::Shop, self.0.id))
+    }
+    /// The store's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// A description of the store.
+    async fn description(&self) -> Option<&str> {
+        Some(self.0.description.as_str()).filter(|d| !d.is_empty())
+    }
+    /// The store's primary domain.
+    async fn primary_domain(&self) -> Domain {
+        Domain {
+            host: self.0.domain.clone(),
+            url: format!("https://{}", self.0.domain),
+            ssl_enabled: true,
+        }
+    }
+    /// Payment settings.
+    async fn payment_settings(&self) -> PaymentSettings {
+        let currency = CurrencyCode(self.0.currency.clone());
+        PaymentSettings {
+            enabled_presentment_currencies: vec![currency.clone()],
+            currency_code: currency,
+            accepted_card_brands: vec![
+                "VISA".into(),
+                "MASTERCARD".into(),
+                "AMERICAN_EXPRESS".into(),
+            ],
+            country_code: CountryCode("US".into()),
+        }
+    }
+    /// Countries the store ships to.
+    async fn ships_to_countries(&self) -> Vec<CountryCode> {
+        vec![CountryCode("US".into())]
+    }
+}

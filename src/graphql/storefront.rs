@@ -1,0 +1,370 @@
+//! Storefront catalog queries: products, collections, recommendations, nodes, menus and pages.
+//! Each resolver reads the store from the context and calls one domain function.
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, Enum, ID, Object};
+
+use super::collection::{
+    Collection, ProductConnection, ProductFilter, domain_filters, product_connection,
+};
+use super::content::{Menu, Page};
+use super::context;
+use super::errors::GqlResult;
+use super::node::{self, Node};
+use super::pagination::{PageArgs, fetch_page};
+use super::product::{Product, ProductStatus};
+use crate::catalog::collections::{self, CollectionSort};
+use crate::catalog::filters::ProductFilter as DomainFilter;
+use crate::catalog::listing::{self, ProductListing, ProductSort};
+use crate::catalog::product_read::{self, ProductKey};
+use crate::catalog::{Visibility, content, search_query};
+use crate::ids::{self, GidKind};
+use crate::money::CurrencyCode;
+
+#[derive(Default)]
+pub struct CatalogQuery;
+
+/// Sort keys of the product list.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ProductSortKeys {
+    /// By title.
+    Title,
+    /// By product type.
+    ProductType,
+    /// By vendor.
+    Vendor,
+    /// By last change.
+    UpdatedAt,
+    /// By creation date.
+    CreatedAt,
+    /// By units sold, most first.
+    BestSelling,
+    /// By lowest variant price.
+    Price,
+    /// By ID.
+    Id,
+    /// By relevance to the query (by ID without one).
+    Relevance,
+}
+
+impl From<ProductSortKeys> for ProductSort {
+    fn from(key: ProductSortKeys) -> Self {
+        match key {
+            ProductSortKeys::Title => ProductSort::Title,
+            ProductSortKeys::ProductType => ProductSort::ProductType,
+            ProductSortKeys::Vendor => ProductSort::Vendor,
+            ProductSortKeys::UpdatedAt => ProductSort::UpdatedAt,
+            ProductSortKeys::CreatedAt => ProductSort::CreatedAt,
+            ProductSortKeys::BestSelling => ProductSort::BestSelling,
+            ProductSortKeys::Price => ProductSort::Price,
+            ProductSortKeys::Id => ProductSort::Id,
+            ProductSortKeys::Relevance => ProductSort::Relevance,
+        }
+    }
+}
+
+/// Sort keys of the collection list.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum CollectionSortKeys {
+    /// By title.
+    Title,
+    /// By last change.
+    UpdatedAt,
+    /// By ID.
+    Id,
+    /// By relevance (by ID).
+    Relevance,
+}
+
+const RECOMMENDATIONS: u64 = 10;
+
+#[Object]
+impl CatalogQuery {
+    /// A product by handle or ID; `null` when there is none.
+    async fn product(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        handle: Option<String>,
+    ) -> async_graphql::Result<Option<Product>> {
+        let key = match (&id, &handle) {
+            (Some(id), _) => match ids::decode(GidKind::Product, id) {
+                Some(uuid) => ProductKey::Id(uuid),
+                None => return Ok(None),
+            },
+            (None, Some(handle)) => ProductKey::Handle(handle),
+            (None, None) => return Ok(None),
+        };
+        let found = product_read::find_product(
+            context::db(ctx),
+            context::store(ctx),
+            context::visibility(ctx),
+            key,
+        )
+        .await
+        .gql()?;
+        Ok(found.map(Product))
+    }
+
+    /// Products, searched, filtered and sorted.
+    #[allow(clippy::too_many_arguments)]
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        reverse: Option<bool>,
+        sort_key: Option<ProductSortKeys>,
+        #[graphql(
+            desc = "Search syntax: words, `title:`, `tag:`, `product_type:`, `vendor:`, `available_for_sale:`"
+        )]
+        query: Option<String>,
+        filters: Option<Vec<ProductFilter>>,
+        #[graphql(
+            desc = "Only products of this status (admin only; admins see every status without it)"
+        )]
+        status: Option<ProductStatus>,
+    ) -> async_graphql::Result<ProductConnection> {
+        let visibility = match status {
+            Some(status) => {
+                context::admin_store(ctx)?;
+                Visibility::Admin(Some(status.into()))
+            }
+            None => context::visibility(ctx),
+        };
+        let currency =
+            CurrencyCode::parse(&context::store(ctx).currency).unwrap_or(CurrencyCode::USD);
+        let listing = ProductListing {
+            visibility,
+            collection: None,
+            terms: search_query::parse(query.as_deref().unwrap_or_default()),
+            filters: domain_filters(filters.unwrap_or_default(), currency),
+            sort: sort_key.unwrap_or(ProductSortKeys::Id).into(),
+            reverse: reverse.unwrap_or(false),
+        };
+        product_connection(
+            ctx,
+            listing,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+        )
+        .await
+    }
+
+    /// Products related to one product (same type first, then best sellers); never null.
+    async fn product_recommendations(
+        &self,
+        ctx: &Context<'_>,
+        product_id: Option<ID>,
+        product_handle: Option<String>,
+        intent: Option<String>,
+    ) -> async_graphql::Result<Vec<Product>> {
+        let _ = intent;
+        let key = match (
+            product_id
+                .as_ref()
+                .and_then(|id| ids::decode(GidKind::Product, id)),
+            &product_handle,
+        ) {
+            (Some(uuid), _) => ProductKey::Id(uuid),
+            (None, Some(handle)) => ProductKey::Handle(handle),
+            (None, None) => return Ok(Vec::new()),
+        };
+        let (db, store, visibility) = (
+            context::db(ctx),
+            context::store(ctx),
+            context::visibility(ctx),
+        );
+        let Some(product) = product_read::find_product(db, store, visibility, key)
+            .await
+            .gql()?
+        else {
+            return Ok(Vec::new());
+        };
+        let mut listing = ProductListing {
+            visibility,
+            collection: None,
+            terms: Vec::new(),
+            filters: vec![DomainFilter::ProductType(product.product_type.clone())],
+            sort: ProductSort::BestSelling,
+            reverse: false,
+        };
+        let mut found = listing::list_products(db, store, &listing, 0, RECOMMENDATIONS + 1)
+            .await
+            .gql()?;
+        if (found.len() as u64) <= RECOMMENDATIONS {
+            listing.filters.clear();
+            found.extend(
+                listing::list_products(db, store, &listing, 0, RECOMMENDATIONS * 2)
+                    .await
+                    .gql()?,
+            );
+        }
+        let mut seen = vec![product.id];
+        found.retain(|p| {
+            !seen.contains(&p.id) && {
+                seen.push(p.id);
+                true
+            }
+        });
+        Ok(found
+            .into_iter()
+            .take(RECOMMENDATIONS as usize)
+            .map(Product)
+            .collect())
+    }
+
+    /// A collection by handle or ID; `null` when there is none.
+    async fn collection(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        handle: Option<String>,
+    ) -> async_graphql::Result<Option<Collection>> {
+        let (db, store) = (context::db(ctx), context::store(ctx));
+        let found = match (
+            id.as_ref().map(|id| ids::decode(GidKind::Collection, id)),
+            &handle,
+        ) {
+            (Some(Some(uuid)), _) => collections::find_collection_by_id(db, store, uuid)
+                .await
+                .gql()?,
+            (None, Some(handle)) => collections::find_collection_by_handle(db, store, handle)
+                .await
+                .gql()?,
+            _ => None,
+        };
+        Ok(found.map(Collection))
+    }
+
+    /// The store's collections.
+    #[allow(clippy::too_many_arguments)]
+    async fn collections(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        reverse: Option<bool>,
+        sort_key: Option<CollectionSortKeys>,
+    ) -> async_graphql::Result<Connection<String, Collection>> {
+        let (db, store) = (context::db(ctx), context::store(ctx));
+        let sort = match sort_key.unwrap_or(CollectionSortKeys::Id) {
+            CollectionSortKeys::Title => CollectionSort::Title,
+            CollectionSortKeys::UpdatedAt => CollectionSort::UpdatedAt,
+            CollectionSortKeys::Id | CollectionSortKeys::Relevance => CollectionSort::Id,
+        };
+        let reverse = reverse.unwrap_or(false);
+        let page = fetch_page(
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            |offset, limit| collections::list_collections(db, store, sort, reverse, offset, limit),
+            || collections::count_collections(db, store),
+        )
+        .await
+        .gql()?;
+        Ok(page.connection(Collection))
+    }
+
+    /// The object with this global ID, if any.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        node::resolve(ctx, &id).await
+    }
+
+    /// The objects with these global IDs, in order (`null` for unknown ones).
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > 250 {
+            return Err(crate::graphql::errors::to_graphql(
+                crate::error::AppError::BadRequest("at most 250 ids".into()),
+            ));
+        }
+        let mut found = Vec::with_capacity(ids.len());
+        for id in &ids {
+            found.push(node::resolve(ctx, id).await?);
+        }
+        Ok(found)
+    }
+
+    /// A navigation menu by handle.
+    async fn menu(&self, ctx: &Context<'_>, handle: String) -> async_graphql::Result<Option<Menu>> {
+        let found = content::find_menu(context::db(ctx), context::store(ctx), &handle)
+            .await
+            .gql()?;
+        Ok(found.map(Menu))
+    }
+
+    /// A page by handle or ID.
+    async fn page(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        handle: Option<String>,
+    ) -> async_graphql::Result<Option<Page>> {
+        let (db, store) = (context::db(ctx), context::store(ctx));
+        let found = match (
+            id.as_ref().map(|id| ids::decode(GidKind::Page, id)),
+            &handle,
+        ) {
+            (Some(Some(uuid)), _) => content::find_page_by_id(db, store, uuid).await.gql()?,
+            (None, Some(handle)) => content::find_page_by_handle(db, store, handle)
+                .await
+                .gql()?,
+            _ => None,
+        };
+        Ok(found.map(Page))
+    }
+
+    /// A page by handle (older form of `page(handle:)`).
+    async fn page_by_handle(
+        &self,
+        ctx: &Context<'_>,
+        handle: String,
+    ) -> async_graphql::Result<Option<Page>> {
+        let found = content::find_page_by_handle(context::db(ctx), context::store(ctx), &handle)
+            .await
+            .gql()?;
+        Ok(found.map(Page))
+    }
+
+    /// The store's pages, by title.
+    async fn pages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        reverse: Option<bool>,
+    ) -> async_graphql::Result<Connection<String, Page>> {
+        let (db, store) = (context::db(ctx), context::store(ctx));
+        let reverse = reverse.unwrap_or(false);
+        let page = fetch_page(
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            |offset, limit| content::list_pages(db, store, reverse, offset, limit),
+            || content::count_pages(db, store),
+        )
+        .await
+        .gql()?;
+        Ok(page.connection(Page))
+    }
+}

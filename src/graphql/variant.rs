@@ -1,0 +1,156 @@
+//! The storefront `ProductVariant`, and the admin-only `InventoryLevel` hanging off it.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use entities::product_variant;
+
+use super::common::{Image, MoneyV2, SelectedOption};
+use super::context;
+use super::loaders::Loaders;
+use super::product::Product;
+use crate::ids::{self, GidKind};
+use crate::inventory::Stock;
+
+/// A purchasable variant of a product.
+#[derive(Clone)]
+pub struct ProductVariant {
+    model: product_variant::Model,
+    /// The product's option names, by position.
+    option_names: Vec<String>,
+}
+
+/// Stock of a variant (admin).
+#[derive(SimpleObject)]
+pub struct InventoryLevel {
+    /// Units physically in stock.
+    pub on_hand: i32,
+    /// Units held by open carts.
+    pub reserved: i32,
+    /// Units that can still be sold: on hand minus reserved.
+    pub available: i32,
+}
+
+impl ProductVariant {
+    pub fn new(model: product_variant::Model, option_names: Vec<String>) -> Self {
+        ProductVariant {
+            model,
+            option_names,
+        }
+    }
+
+    async fn stock(&self, ctx: &Context<'_>) -> async_graphql::Result<Stock> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let level = loaders.stock_by_variant.load_one(self.model.id).await?;
+        Ok(level.as_ref().map(Stock::from).unwrap_or(Stock {
+            on_hand: 0,
+            reserved: 0,
+        }))
+    }
+
+    /// Units available to sell.
+    pub async fn available(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        Ok(self.stock(ctx).await?.available())
+    }
+
+    /// The variant's option values, paired with the product's option names.
+    pub fn option_pairs(&self) -> Vec<SelectedOption> {
+        let values = [
+            &self.model.option1,
+            &self.model.option2,
+            &self.model.option3,
+        ];
+        self.option_names
+            .iter()
+            .zip(values)
+            .map(|(name, value)| SelectedOption {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect()
+    }
+}
+
+fn clamp(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+#[Object]
+impl ProductVariant {
+    /// A globally unique ID.
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(GidKind::ProductVariant, self.model.id))
+    }
+    /// The variant's title: its option values joined by " / ".
+    async fn title(&self) -> &str {
+        &self.model.title
+    }
+    /// The stock keeping unit, unique in the store.
+    async fn sku(&self) -> Option<&str> {
+        self.model.sku.as_deref()
+    }
+    /// Whether the variant can be bought now.
+    async fn available_for_sale(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.available(ctx).await? > 0)
+    }
+    /// Whether the variant is out of stock.
+    async fn currently_not_in_stock(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.available(ctx).await? == 0)
+    }
+    /// Units available to sell.
+    async fn quantity_available(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+        Ok(Some(clamp(self.available(ctx).await?)))
+    }
+    /// The variant's option values.
+    async fn selected_options(&self) -> Vec<SelectedOption> {
+        self.option_pairs()
+    }
+    /// The price.
+    async fn price(&self, ctx: &Context<'_>) -> MoneyV2 {
+        MoneyV2::in_store_currency(ctx, self.model.price_minor)
+    }
+    /// The price before a markdown, when the variant is on sale.
+    async fn compare_at_price(&self, ctx: &Context<'_>) -> Option<MoneyV2> {
+        self.model
+            .compare_at_minor
+            .map(|minor| MoneyV2::in_store_currency(ctx, minor))
+    }
+    /// The variant's image, or else its product's first image.
+    async fn image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Image>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let images = loaders
+            .images_by_product
+            .load_one(self.model.product_id)
+            .await?
+            .unwrap_or_default();
+        let chosen = match self.model.image_id {
+            Some(id) => images
+                .iter()
+                .find(|image| image.id == id)
+                .or(images.first()),
+            None => images.first(),
+        };
+        Ok(chosen.cloned().map(Image::from))
+    }
+    /// The product this variant belongs to.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        let loaders = ctx.data_unchecked::<Loaders>();
+        Ok(loaders
+            .product_by_id
+            .load_one(self.model.product_id)
+            .await?
+            .map(Product))
+    }
+    /// Whether the variant needs shipping.
+    async fn requires_shipping(&self) -> bool {
+        self.model.requires_shipping
+    }
+    /// Stock on hand, reserved and available (admin only).
+    async fn inventory_level(&self, ctx: &Context<'_>) -> async_graphql::Result<InventoryLevel> {
+        context::admin_store(ctx)?;
+        let stock = self.stock(ctx).await?;
+        Ok(InventoryLevel {
+            on_hand: clamp(stock.on_hand),
+            reserved: clamp(stock.reserved),
+            available: clamp(stock.available()),
+        })
+    }
+}

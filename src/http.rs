@@ -1,0 +1,37 @@
+//! The HTTP surface: the GraphQL endpoints (`/api/{version}/graphql.json`, `/graphql`), GraphiQL,
+//! and the operator endpoints (`/healthz`, `/readyz`, `/metrics`).
+
+pub mod endpoint;
+pub mod operations;
+
+use axum::Router;
+use axum::routing::get;
+use tower_http::trace::TraceLayer;
+
+use crate::graphql::VitrineSchema;
+use crate::startup::AppState;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct HttpState {
+    pub app: AppState,
+    pub schema: VitrineSchema,
+}
+
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route(
+            "/api/{version}/graphql.json",
+            get(endpoint::versioned).post(endpoint::versioned),
+        )
+        .route(
+            "/graphql",
+            get(endpoint::unversioned).post(endpoint::unversioned),
+        )
+        .route("/graphiql", get(operations::graphiql))
+        .route("/healthz", get(operations::healthz))
+        .route("/readyz", get(operations::readyz))
+        .route("/metrics", get(operations::metrics))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,128 @@
+//! The GraphQL endpoint: resolve the tenant from the request's tokens and `Host` (401 with a JSON
+//! body when that fails, before anything runs), build the request's DataLoaders, execute, and
+//! answer `application/json`.
+
+use async_graphql_axum::GraphQLRequest;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::HttpState;
+use crate::catalog::Visibility;
+use crate::error::AppError;
+use crate::graphql::errors;
+use crate::graphql::loaders::{Loaders, Scope};
+use crate::tenancy::{self, Credentials, Principal};
+
+/// `/api/{version}/graphql.json`, where version is `YYYY-MM` or `unstable`.
+pub async fn versioned(
+    State(state): State<HttpState>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    if !is_api_version(&version) {
+        return error_response(StatusCode::NOT_FOUND, "NOT_FOUND", "unknown API version");
+    }
+    execute(state, headers, request).await
+}
+
+/// `/graphql`, the same API without a version.
+pub async fn unversioned(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    execute(state, headers, request).await
+}
+
+async fn execute(state: HttpState, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let tenant =
+        match tenancy::resolve(&state.app.db, &state.app.cache, &credentials(&headers)).await {
+            Ok(tenant) => tenant,
+            Err(AppError::Unauthenticated) => {
+                return error_response(
+                    StatusCode::UNAUTHORIZED,
+                    "UNAUTHENTICATED",
+                    "invalid or missing access token",
+                );
+            }
+            Err(other) => {
+                let err = errors::to_graphql(other);
+                return error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL_SERVER_ERROR",
+                    &err.message,
+                );
+            }
+        };
+    let visibility = match tenant.principal {
+        Principal::Admin => Visibility::Admin(None),
+        Principal::Storefront => Visibility::Storefront,
+    };
+    let loaders = Loaders::new(Scope {
+        db: state.app.db.clone(),
+        store: tenant.store.clone(),
+        visibility,
+    });
+    let request = request.into_inner().data(tenant).data(loaders);
+    let response = state.schema.execute(request).await;
+    let mut http = Json(response).into_response();
+    http.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-store"),
+    );
+    http
+}
+
+fn is_api_version(version: &str) -> bool {
+    if version == "unstable" {
+        return true;
+    }
+    let bytes = version.as_bytes();
+    bytes.len() == 7
+        && bytes[4] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || b.is_ascii_digit())
+}
+
+fn credentials(headers: &HeaderMap) -> Credentials {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_string)
+    };
+    let bearer =
+        text("authorization").and_then(|value| value.strip_prefix("Bearer ").map(str::to_string));
+    Credentials {
+        storefront_token: text("x-shopify-storefront-access-token")
+            .or_else(|| text("shopify-storefront-private-token")),
+        admin_token: text("x-shopify-access-token").or(bearer),
+        host: text("host"),
+    }
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_api_version;
+
+    #[test]
+    fn api_versions_are_year_month_or_unstable() {
+        assert!(is_api_version("2025-01"));
+        assert!(is_api_version("unstable"));
+        assert!(!is_api_version("2025-1"));
+        assert!(!is_api_version("latest"));
+    }
+}

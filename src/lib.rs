@@ -1,0 +1,35 @@
+//! Vitrine: a self-hosted, multi-tenant commerce backend whose storefront API is a compatible
+//! subset of Shopify's.
+
+/// The shared cache (Redis or in-process).
+pub mod cache;
+/// Products, variants, collections, menus and pages.
+pub mod catalog;
+/// The command line.
+pub mod cli;
+/// Settings from defaults, `vitrine.toml`, the environment and flags.
+pub mod config;
+/// The database connection and constraint-violation mapping.
+pub mod db;
+/// The application error and its kinds.
+pub mod error;
+/// The GraphQL schema and resolvers.
+pub mod graphql;
+/// The HTTP router and handlers.
+pub mod http;
+/// Global IDs (`gid://shopify/{Type}/{id}`).
+pub mod ids;
+/// Stock levels and the movement ledger.
+pub mod inventory;
+/// Money in integer minor units and its decimal rendering.
+pub mod money;
+/// The demo store and its catalog.
+pub mod seed;
+/// Building and running the application.
+pub mod startup;
+/// Stores (tenants) and their API tokens.
+pub mod stores;
+/// Telemetry (tracing) setup.
+pub mod telemetry;
+/// Resolving the store and principal of a request.
+pub mod tenancy;

@@ -1,0 +1,218 @@
+//! Stores (tenants): creating one with its API tokens, updating its details, and finding the store
+//! a token or a domain belongs to. Token secrets are shown once at creation; only their SHA-256
+//! hash is stored.
+
+use chrono::Utc;
+use entities::{api_token, prelude::*, store};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{AppError, InputErrorCode, Result};
+use crate::money::CurrencyCode;
+
+pub type Store = store::Model;
+
+/// Which API a token opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    Storefront,
+    Admin,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Storefront => "storefront",
+            TokenKind::Admin => "admin",
+        }
+    }
+}
+
+/// A new store with the secrets of its first tokens (shown once, never stored).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CreatedStore {
+    pub store_id: Uuid,
+    pub name: String,
+    pub domain: String,
+    pub storefront_token: String,
+    pub admin_token: String,
+}
+
+/// What `store create` and `storeUpdate` accept.
+#[derive(Debug, Clone, Default)]
+pub struct StoreInput {
+    pub name: Option<String>,
+    pub domain: Option<String>,
+    pub currency: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Creates a store and one storefront and one admin token.
+pub async fn create_store(
+    db: &impl TransactionTrait,
+    name: &str,
+    domain: &str,
+    currency: &str,
+) -> Result<CreatedStore> {
+    let name = validate_name(name)?;
+    let domain = validate_domain(domain)?;
+    let currency = CurrencyCode::parse(currency)?;
+    let now = Utc::now();
+    let store_id = Uuid::now_v7();
+    let tx = db.begin().await?;
+    store::ActiveModel {
+        id: Set(store_id),
+        name: Set(name.clone()),
+        domain: Set(domain.clone()),
+        currency: Set(currency.code().to_string()),
+        description: Set(String::new()),
+        settings: Set(json!({})),
+        status: Set("active".into()),
+        next_order_number: Set(1001),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&tx)
+    .await?;
+    let storefront_token = issue_token(&tx, store_id, TokenKind::Storefront).await?;
+    let admin_token = issue_token(&tx, store_id, TokenKind::Admin).await?;
+    tx.commit().await?;
+    Ok(CreatedStore {
+        store_id,
+        name,
+        domain,
+        storefront_token,
+        admin_token,
+    })
+}
+
+/// Creates a token for a store and returns its secret.
+pub async fn issue_token(
+    db: &impl ConnectionTrait,
+    store_id: Uuid,
+    kind: TokenKind,
+) -> Result<String> {
+    let secret = match kind {
+        TokenKind::Storefront => format!("{:032x}", rand::random::<u128>()),
+        TokenKind::Admin => format!("vtr_admin_{:032x}", rand::random::<u128>()),
+    };
+    api_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        store_id: Set(store_id),
+        kind: Set(kind.as_str().into()),
+        secret_hash: Set(hash_secret(&secret)),
+        created_at: Set(Utc::now()),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(secret)
+}
+
+/// The stored form of a token secret.
+pub fn hash_secret(secret: &str) -> String {
+    format!("{:x}", Sha256::digest(secret.as_bytes()))
+}
+
+/// The store and kind of an unrevoked token, by the hash of its secret.
+pub async fn find_by_token_hash(
+    db: &impl ConnectionTrait,
+    secret_hash: &str,
+) -> Result<Option<(Uuid, TokenKind)>> {
+    let token = ApiToken::find()
+        .filter(api_token::Column::SecretHash.eq(secret_hash))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    Ok(token.map(|token| {
+        let kind = if token.kind == "admin" {
+            TokenKind::Admin
+        } else {
+            TokenKind::Storefront
+        };
+        (token.store_id, kind)
+    }))
+}
+
+pub async fn find_store(db: &impl ConnectionTrait, store_id: Uuid) -> Result<Option<Store>> {
+    Ok(entities::store::Entity::find_by_id(store_id)
+        .one(db)
+        .await?)
+}
+
+pub async fn find_store_by_domain(
+    db: &impl ConnectionTrait,
+    domain: &str,
+) -> Result<Option<Store>> {
+    Ok(entities::store::Entity::find()
+        .filter(store::Column::Domain.eq(domain.to_ascii_lowercase()))
+        .one(db)
+        .await?)
+}
+
+/// Updates a store's details; absent fields stay as they are.
+pub async fn update_store(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    input: StoreInput,
+) -> Result<Store> {
+    let mut active: store::ActiveModel = store.clone().into();
+    if let Some(name) = input.name {
+        active.name = Set(validate_name(&name)?);
+    }
+    if let Some(domain) = input.domain {
+        active.domain = Set(validate_domain(&domain)?);
+    }
+    if let Some(currency) = input.currency {
+        active.currency = Set(CurrencyCode::parse(&currency)?.code().to_string());
+    }
+    if let Some(description) = input.description {
+        active.description = Set(description);
+    }
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
+}
+
+fn validate_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid(
+            &["name"],
+            InputErrorCode::Blank,
+            "name can't be blank",
+        ));
+    }
+    if name.chars().count() > 255 {
+        return Err(AppError::invalid(
+            &["name"],
+            InputErrorCode::TooLong,
+            "name is too long (maximum is 255 characters)",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// A store domain is a host name: letters, digits, dots and hyphens, optionally a port.
+fn validate_domain(domain: &str) -> Result<String> {
+    let domain = domain.trim().to_ascii_lowercase();
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if valid {
+        Ok(domain)
+    } else {
+        Err(AppError::invalid(
+            &["domain"],
+            InputErrorCode::Invalid,
+            "domain must be a host name such as shop.example.com",
+        ))
+    }
+}
