@@ -154,22 +154,22 @@ fn announce(port: u16, settings: &Settings, demo_file: &Path) {
     println!("Vitrine is listening on {base}");
     println!("  GraphiQL:        {base}/graphiql");
     println!("  Storefront API:  {base}/api/2025-01/graphql.json");
-    if let Ok(text) = std::fs::read_to_string(demo_file) {
-        if let Ok(demo) = serde_json::from_str::<serde_json::Value>(&text) {
-            println!(
-                "  Demo store:      {} ({})",
-                demo["name"].as_str().unwrap_or(""),
-                demo["domain"].as_str().unwrap_or("")
-            );
-            println!(
-                "    storefront token (X-Shopify-Storefront-Access-Token): {}",
-                demo["storefront_token"].as_str().unwrap_or("")
-            );
-            println!(
-                "    admin token (X-Shopify-Access-Token):                 {}",
-                demo["admin_token"].as_str().unwrap_or("")
-            );
-        }
+    if let Ok(text) = std::fs::read_to_string(demo_file)
+        && let Ok(demo) = serde_json::from_str::<serde_json::Value>(&text)
+    {
+        println!(
+            "  Demo store:      {} ({})",
+            demo["name"].as_str().unwrap_or(""),
+            demo["domain"].as_str().unwrap_or("")
+        );
+        println!(
+            "    storefront token (X-Shopify-Storefront-Access-Token): {}",
+            demo["storefront_token"].as_str().unwrap_or("")
+        );
+        println!(
+            "    admin token (X-Shopify-Access-Token):                 {}",
+            demo["admin_token"].as_str().unwrap_or("")
+        );
     }
 }
 

@@ -108,7 +108,10 @@ const UNIQUE_INPUTS: [(&str, &str, &str); 7] = [
 pub fn constraint_error(err: DbErr) -> AppError {
     if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
         let name = violated_index(&message);
-        if let Some((_, field, text)) = UNIQUE_INPUTS.iter().find(|(index, ..)| *index == name) {
+        let found = UNIQUE_INPUTS
+            .iter()
+            .find(|(index, ..)| postgres_identifier(index) == postgres_identifier(&name));
+        if let Some((_, field, text)) = found {
             let code = if *field == "options" {
                 InputErrorCode::Duplicate
             } else {
@@ -118,6 +121,11 @@ pub fn constraint_error(err: DbErr) -> AppError {
         }
     }
     AppError::Internal(anyhow::Error::new(err).context("Database error"))
+}
+
+/// PostgreSQL cuts identifiers to 63 bytes; compare index names as it stores them.
+fn postgres_identifier(name: &str) -> &str {
+    &name[..name.len().min(63)]
 }
 
 /// The index name from a PostgreSQL message (`… unique constraint "products_store_id_handle_key"`)

@@ -47,6 +47,8 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     .directive(directives::in_context())
     .directive(directives::defer())
     .register_output_type::<node::Node>()
+    .register_input_type::<scalars::CountryCode>()
+    .register_input_type::<scalars::LanguageCode>()
     .limit_depth(MAX_DEPTH)
 }
 

@@ -141,10 +141,7 @@ async fn apply(
                 inventory_level::Column::Version,
                 Expr::col(inventory_level::Column::Version).add(1),
             )
-            .col_expr(
-                inventory_level::Column::UpdatedAt,
-                Expr::val(Utc::now()).into(),
-            )
+            .col_expr(inventory_level::Column::UpdatedAt, Expr::val(Utc::now()))
             .filter(inventory_level::Column::VariantId.eq(change.variant_id))
             .filter(inventory_level::Column::StoreId.eq(store.id))
             .filter(Expr::col(inventory_level::Column::OnHand).add(delta).gte(0))

@@ -323,10 +323,12 @@ impl Product {
             ignore_unknown: true,
             case_insensitive: false,
         };
-        if let Some(selected) = selected_options.filter(|s| !s.is_empty()) {
-            if let Some(found) = variants.iter().find(|v| matching.matches(v, &selected)) {
-                return Ok(Some(found.clone()));
-            }
+        let selected = selected_options.unwrap_or_default();
+        if let Some(found) = variants
+            .iter()
+            .find(|v| !selected.is_empty() && matching.matches(v, &selected))
+        {
+            return Ok(Some(found.clone()));
         }
         for variant in &variants {
             if variant.available(ctx).await? > 0 {

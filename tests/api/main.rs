@@ -1,1 +1,9 @@
-fn main() {}
+//! The integration tests: the real server over HTTP, on PostgreSQL and Redis.
+
+mod admin;
+mod catalog;
+mod helpers;
+mod query_count;
+mod schema;
+mod smoke;
+mod tenancy;

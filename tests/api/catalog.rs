@@ -1,0 +1,334 @@
+//! The storefront catalog as Shopify clients read it.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{As, TestApp, sized_product, spawn_app};
+
+const PRODUCT: &str = include_str!("../../schema/operations/storefront/product.graphql");
+const PRODUCTS: &str = include_str!("../../schema/operations/storefront/products.graphql");
+const COLLECTION: &str =
+    include_str!("../../schema/operations/storefront/collection_products.graphql");
+const NODE: &str = include_str!("../../schema/operations/storefront/node.graphql");
+const COLLECTIONS: &str = include_str!("../../schema/operations/admin/collections.graphql");
+
+async fn collection_of(app: &TestApp, title: &str, products: &[Value]) -> String {
+    let ids: Vec<&Value> = products.iter().map(|p| &p["id"]).collect();
+    let data = app
+        .admin(
+            COLLECTIONS,
+            "CollectionCreate",
+            json!({ "input": { "title": title, "products": ids } }),
+        )
+        .await;
+    assert_eq!(data["collectionCreate"]["userErrors"], json!([]));
+    data["collectionCreate"]["collection"]["handle"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_product_page_shows_prices_options_and_stock() {
+    let app = spawn_app().await;
+    app.create_product(sized_product("Classic Tee", "CT")).await;
+
+    let product = &app
+        .storefront(PRODUCT, json!({ "handle": "classic-tee" }))
+        .await["product"];
+
+    assert!(
+        product["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("gid://shopify/Product/")
+    );
+    assert_eq!(
+        product["priceRange"]["minVariantPrice"],
+        json!({ "amount": "10.00", "currencyCode": "USD" })
+    );
+    assert_eq!(product["priceRange"]["maxVariantPrice"]["amount"], "30.00");
+    assert_eq!(
+        product["compareAtPriceRange"]["maxVariantPrice"]["amount"],
+        "25.00"
+    );
+    assert_eq!(product["options"][0]["name"], "Size");
+    assert_eq!(product["options"][0]["values"], json!(["S", "M", "L"]));
+    assert_eq!(product["tags"], json!(["summer", "cotton"]));
+    assert_eq!(product["availableForSale"], true);
+    assert_eq!(product["totalInventory"], 7);
+    let variants = product["variants"]["nodes"].as_array().unwrap();
+    assert_eq!(variants.len(), 3);
+    assert_eq!(variants[1]["availableForSale"], false, "M has no stock");
+    assert_eq!(
+        variants[1]["selectedOptions"],
+        json!([{ "name": "Size", "value": "M" }])
+    );
+    assert_eq!(product["variantBySelectedOptions"]["title"], "M");
+    assert_eq!(product["featuredImage"]["width"], 800);
+    assert!(
+        product["updatedAt"].is_string(),
+        "@defer fragments are returned eagerly"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_handle_gives_null_without_errors() {
+    let app = spawn_app().await;
+    let data = app
+        .storefront(PRODUCT, json!({ "handle": "no-such-product" }))
+        .await;
+    assert_eq!(data["product"], Value::Null);
+}
+
+#[tokio::test]
+async fn draft_products_are_hidden_from_the_storefront_but_listed_for_admins() {
+    let app = spawn_app().await;
+    let mut input = sized_product("Secret Tee", "SEC");
+    input["status"] = json!("DRAFT");
+    app.create_product(input).await;
+
+    let storefront = app
+        .storefront(PRODUCT, json!({ "handle": "secret-tee" }))
+        .await;
+    assert_eq!(storefront["product"], Value::Null);
+    let admin = app
+        .admin(
+            include_str!("../../schema/operations/admin/products.graphql"),
+            "AdminProducts",
+            json!({ "first": 10, "status": "DRAFT" }),
+        )
+        .await;
+    assert_eq!(admin["products"]["nodes"][0]["handle"], "secret-tee");
+    assert_eq!(
+        admin["products"]["nodes"][0]["variants"]["nodes"][0]["inventoryLevel"]["onHand"],
+        5
+    );
+}
+
+#[tokio::test]
+async fn a_collection_pages_forward_and_backward() {
+    let app = spawn_app().await;
+    let mut products = Vec::new();
+    for n in 0..5 {
+        products.push(
+            app.create_product(sized_product(&format!("Tee {n}"), &format!("T{n}")))
+                .await,
+        );
+    }
+    let handle = collection_of(&app, "All Tees", &products).await;
+
+    let first = app
+        .storefront(COLLECTION, json!({ "handle": handle, "first": 2 }))
+        .await;
+    let page = &first["collection"]["products"];
+    let titles = |page: &Value| {
+        page["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["title"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(titles(page), vec!["Tee 0", "Tee 1"], "manual order");
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], false);
+
+    let after = page["pageInfo"]["endCursor"].clone();
+    let second = app
+        .storefront(
+            COLLECTION,
+            json!({ "handle": handle, "first": 10, "after": after }),
+        )
+        .await;
+    assert_eq!(
+        titles(&second["collection"]["products"]),
+        vec!["Tee 2", "Tee 3", "Tee 4"]
+    );
+    assert_eq!(
+        second["collection"]["products"]["pageInfo"]["hasNextPage"],
+        false
+    );
+    assert_eq!(
+        second["collection"]["products"]["pageInfo"]["hasPreviousPage"],
+        true
+    );
+
+    let last = app
+        .storefront(COLLECTION, json!({ "handle": handle, "last": 2 }))
+        .await;
+    assert_eq!(
+        titles(&last["collection"]["products"]),
+        vec!["Tee 3", "Tee 4"]
+    );
+    let before = last["collection"]["products"]["pageInfo"]["startCursor"].clone();
+    let earlier = app
+        .storefront(
+            COLLECTION,
+            json!({ "handle": handle, "last": 2, "before": before }),
+        )
+        .await;
+    assert_eq!(
+        titles(&earlier["collection"]["products"]),
+        vec!["Tee 1", "Tee 2"]
+    );
+
+    let by_price = app
+        .storefront(
+            COLLECTION,
+            json!({ "handle": handle, "first": 1, "sortKey": "TITLE", "reverse": true }),
+        )
+        .await;
+    assert_eq!(titles(&by_price["collection"]["products"]), vec!["Tee 4"]);
+}
+
+#[tokio::test]
+async fn filters_narrow_a_collection_and_facets_count_every_value() {
+    let app = spawn_app().await;
+    let mut products = Vec::new();
+    for (title, vendor, sku) in [
+        ("Acme One", "Acme", "A1"),
+        ("Acme Two", "Acme", "A2"),
+        ("Bolt One", "Bolt", "B1"),
+    ] {
+        let mut input = sized_product(title, sku);
+        input["vendor"] = json!(vendor);
+        products.push(app.create_product(input).await);
+    }
+    let handle = collection_of(&app, "Mixed", &products).await;
+
+    let all = app
+        .storefront(COLLECTION, json!({ "handle": handle, "first": 10 }))
+        .await;
+    let facets = all["collection"]["products"]["filters"].as_array().unwrap();
+    let vendor = facets
+        .iter()
+        .find(|f| f["id"] == "filter.p.vendor")
+        .expect("vendor facet");
+    let counts: Vec<(String, i64)> = vendor["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["label"].as_str().unwrap().into(),
+                v["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, vec![("Acme".into(), 2), ("Bolt".into(), 1)]);
+
+    let bolt_input: Value =
+        serde_json::from_str(vendor["values"][1]["input"].as_str().unwrap()).unwrap();
+    let bolt = app
+        .storefront(
+            COLLECTION,
+            json!({ "handle": handle, "first": 10, "filters": [bolt_input] }),
+        )
+        .await;
+    let edges = bolt["collection"]["products"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1);
+    assert_eq!(edges[0]["node"]["vendor"], "Bolt");
+
+    let cheap_m = app
+        .storefront(COLLECTION, json!({ "handle": handle, "first": 10, "filters": [{ "variantOption": { "name": "size", "value": "M" } }, { "price": { "min": 15.0, "max": 20.0 } }, { "productVendor": "Acme" }] }))
+        .await;
+    assert_eq!(
+        cheap_m["collection"]["products"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let none = app
+        .storefront(
+            COLLECTION,
+            json!({ "handle": handle, "first": 10, "filters": [{ "price": { "min": 31.0 } }] }),
+        )
+        .await;
+    assert_eq!(none["collection"]["products"]["edges"], json!([]));
+}
+
+#[tokio::test]
+async fn the_products_query_understands_free_text_and_field_terms() {
+    let app = spawn_app().await;
+    for (title, vendor, sku) in [
+        ("Linen Shirt", "Acme", "L1"),
+        ("Wool Sweater", "Bolt", "W1"),
+        ("Linen Pants", "Bolt", "L2"),
+    ] {
+        let mut input = sized_product(title, sku);
+        input["vendor"] = json!(vendor);
+        app.create_product(input).await;
+    }
+    let handles = |data: &Value| {
+        data["products"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["handle"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+
+    let linen = app
+        .storefront(
+            PRODUCTS,
+            json!({ "first": 10, "query": "linen", "sortKey": "TITLE" }),
+        )
+        .await;
+    assert_eq!(handles(&linen), vec!["linen-pants", "linen-shirt"]);
+    let bolt_linen = app
+        .storefront(
+            PRODUCTS,
+            json!({ "first": 10, "query": "title:linen vendor:Bolt" }),
+        )
+        .await;
+    assert_eq!(handles(&bolt_linen), vec!["linen-pants"]);
+    let not_linen = app
+        .storefront(
+            PRODUCTS,
+            json!({ "first": 10, "query": "-title:linen tag:summer" }),
+        )
+        .await;
+    assert_eq!(handles(&not_linen), vec!["wool-sweater"]);
+    let in_stock = app
+        .storefront(
+            PRODUCTS,
+            json!({ "first": 10, "query": "available_for_sale:true" }),
+        )
+        .await;
+    assert_eq!(handles(&in_stock).len(), 3);
+}
+
+#[tokio::test]
+async fn more_than_250_per_page_is_a_bad_user_input_error() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .request(
+            As::Storefront(&app.store),
+            PRODUCTS,
+            None,
+            json!({ "first": 251 }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn node_and_nodes_resolve_global_ids() {
+    let app = spawn_app().await;
+    let created = app.create_product(sized_product("Node Tee", "N")).await;
+    let variant_id = created["variants"]["nodes"][0]["id"].clone();
+
+    let data = app
+        .storefront(
+            NODE,
+            json!({ "id": variant_id, "ids": [created["id"], "gid://shopify/Product/not-a-uuid"] }),
+        )
+        .await;
+
+    assert_eq!(data["node"]["title"], "S");
+    assert_eq!(data["node"]["product"]["handle"], "node-tee");
+    assert_eq!(data["nodes"][0]["id"], created["id"]);
+    assert_eq!(data["nodes"][1], Value::Null);
+}

@@ -1,0 +1,143 @@
+//! Tokens pick the store; nothing ever crosses stores.
+
+use serde_json::json;
+
+use crate::helpers::{As, create_store, sized_product, spawn_app};
+
+const SHOP: &str = include_str!("../../schema/operations/storefront/shop.graphql");
+const PRODUCT: &str = include_str!("../../schema/operations/storefront/product.graphql");
+const PRODUCT_UPDATE: &str = include_str!("../../schema/operations/admin/product_update.graphql");
+
+#[tokio::test]
+async fn a_request_without_a_token_is_refused_with_a_json_401() {
+    let app = spawn_app().await;
+    let (status, body) = app.request(As::Nobody, SHOP, None, json!({})).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    assert!(body.get("data").is_none());
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_with_401() {
+    let app = spawn_app().await;
+    let mut forged = app.store.clone();
+    forged.storefront_token = "0123456789abcdef0123456789abcdef".into();
+    let (status, _) = app
+        .request(As::Storefront(&forged), SHOP, None, json!({}))
+        .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn a_host_naming_another_store_is_refused() {
+    let app = spawn_app().await;
+    let other = create_store(&app.db, "Other").await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/graphql", app.address))
+        .header("Host", &other.domain)
+        .header(
+            "X-Shopify-Storefront-Access-Token",
+            &app.store.storefront_token,
+        )
+        .json(&json!({ "query": SHOP }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    let own_host = reqwest::Client::new()
+        .post(format!("{}/graphql", app.address))
+        .header("Host", &app.store.domain)
+        .header(
+            "X-Shopify-Storefront-Access-Token",
+            &app.store.storefront_token,
+        )
+        .json(&json!({ "query": SHOP }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own_host.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn two_stores_sharing_handles_and_skus_each_see_only_their_own() {
+    let app = spawn_app().await;
+    let other = create_store(&app.db, "Other").await;
+    app.create_product(sized_product("Shared Tee", "SHARED"))
+        .await;
+    let (status, body) = app
+        .request(
+            As::Admin(&other),
+            crate::helpers::PRODUCT_CREATE,
+            Some("ProductCreate"),
+            json!({ "input": sized_product("Shared Tee", "SHARED") }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["data"]["productCreate"]["userErrors"],
+        json!([]),
+        "same handle and SKUs are fine in another store"
+    );
+    let theirs_id = &body["data"]["productCreate"]["product"]["id"];
+    let update = app
+        .admin(
+            PRODUCT_UPDATE,
+            "ProductUpdate",
+            json!({ "id": theirs_id, "input": { "title": "Mine now" } }),
+        )
+        .await;
+    assert_eq!(
+        update["productUpdate"]["userErrors"][0]["code"], "NOT_FOUND",
+        "one store's admin cannot touch another's product"
+    );
+
+    let (_, mine) = app
+        .request(As::Storefront(&app.store), SHOP, None, json!({}))
+        .await;
+    let (_, theirs) = app
+        .request(As::Storefront(&other), SHOP, None, json!({}))
+        .await;
+    assert_eq!(mine["data"]["shop"]["name"], "Test Store");
+    assert_eq!(theirs["data"]["shop"]["name"], "Other");
+    let product = app
+        .storefront(PRODUCT, json!({ "handle": "shared-tee" }))
+        .await;
+    let (_, seen_by_other) = app
+        .request(
+            As::Storefront(&other),
+            PRODUCT,
+            None,
+            json!({ "handle": "shared-tee" }),
+        )
+        .await;
+    assert_ne!(
+        product["product"]["id"],
+        seen_by_other["data"]["product"]["id"]
+    );
+}
+
+#[tokio::test]
+async fn admin_mutations_with_a_storefront_token_are_access_denied() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .request(
+            As::Storefront(&app.store),
+            crate::helpers::PRODUCT_CREATE,
+            Some("ProductCreate"),
+            json!({ "input": sized_product("X", "X") }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "ACCESS_DENIED");
+    let listed = app
+        .storefront(
+            include_str!("../../schema/operations/storefront/products.graphql"),
+            json!({ "first": 5 }),
+        )
+        .await;
+    assert_eq!(
+        listed["products"]["nodes"],
+        json!([]),
+        "the refused mutation created nothing"
+    );
+}
