@@ -2,7 +2,7 @@
 //! conditional UPDATE plus one ledger row in the same transaction; nothing reads then writes.
 
 use chrono::Utc;
-use entities::{inventory_level, inventory_movement, prelude::*, product_variant};
+use entities::{inventory_level, inventory_movement, prelude::*};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -201,18 +201,6 @@ pub async fn levels_of(
         .filter(inventory_level::Column::StoreId.eq(store.id))
         .filter(inventory_level::Column::VariantId.is_in(variant_ids.iter().copied()))
         .all(db)
-        .await?)
-}
-
-/// The variant a stock change is about, checked to belong to the store.
-pub async fn variant_of_store(
-    db: &impl ConnectionTrait,
-    store: &Store,
-    variant_id: Uuid,
-) -> Result<Option<product_variant::Model>> {
-    Ok(ProductVariant::find_by_id(variant_id)
-        .filter(product_variant::Column::StoreId.eq(store.id))
-        .one(db)
         .await?)
 }
 

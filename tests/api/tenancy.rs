@@ -32,29 +32,20 @@ async fn a_wrong_token_is_refused_with_401() {
 async fn a_host_naming_another_store_is_refused() {
     let app = spawn_app().await;
     let other = create_store(&app.db, "Other").await;
-    let response = reqwest::Client::new()
-        .post(format!("{}/graphql", app.address))
-        .header("Host", &other.domain)
-        .header(
-            "X-Shopify-Storefront-Access-Token",
-            &app.store.storefront_token,
-        )
-        .json(&json!({ "query": SHOP }))
-        .send()
-        .await
-        .unwrap();
+    let with_host = |host: String| {
+        reqwest::Client::new()
+            .post(format!("{}/graphql", app.address))
+            .header("Host", host)
+            .header(
+                "X-Shopify-Storefront-Access-Token",
+                &app.store.storefront_token,
+            )
+            .json(&json!({ "query": SHOP }))
+            .send()
+    };
+    let response = with_host(other.domain.clone()).await.unwrap();
     assert_eq!(response.status().as_u16(), 401);
-    let own_host = reqwest::Client::new()
-        .post(format!("{}/graphql", app.address))
-        .header("Host", &app.store.domain)
-        .header(
-            "X-Shopify-Storefront-Access-Token",
-            &app.store.storefront_token,
-        )
-        .json(&json!({ "query": SHOP }))
-        .send()
-        .await
-        .unwrap();
+    let own_host = with_host(app.store.domain.clone()).await.unwrap();
     assert_eq!(own_host.status().as_u16(), 200);
 }
 
