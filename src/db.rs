@@ -64,41 +64,49 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Unique indexes whose violation an input can cause, with the field they protect.
-const UNIQUE_INPUTS: [(&str, &str, &str); 7] = [
+/// Unique indexes whose violation an input can cause: the field they protect, the code and the
+/// message of the input error.
+const UNIQUE_INPUTS: [(&str, &str, InputErrorCode, &str); 7] = [
     (
         "products_store_id_handle_key",
         "handle",
+        InputErrorCode::Taken,
         "a product with this handle already exists",
     ),
     (
         "collections_store_id_handle_key",
         "handle",
+        InputErrorCode::Taken,
         "a collection with this handle already exists",
     ),
     (
         "pages_store_id_handle_key",
         "handle",
+        InputErrorCode::Taken,
         "a page with this handle already exists",
     ),
     (
         "menus_store_id_handle_key",
         "handle",
+        InputErrorCode::Taken,
         "a menu with this handle already exists",
     ),
     (
         "product_variants_store_id_sku_key",
         "sku",
+        InputErrorCode::Taken,
         "a variant with this SKU already exists in the store",
     ),
     (
         "product_variants_store_id_product_id_option1_option2_option3_key",
         "options",
+        InputErrorCode::Duplicate,
         "two variants have the same option values",
     ),
     (
         "stores_domain_key",
         "domain",
+        InputErrorCode::Taken,
         "a store with this domain already exists",
     ),
 ];
@@ -111,13 +119,8 @@ pub fn constraint_error(err: DbErr) -> AppError {
         let found = UNIQUE_INPUTS
             .iter()
             .find(|(index, ..)| postgres_identifier(index) == postgres_identifier(&name));
-        if let Some((_, field, text)) = found {
-            let code = if *field == "options" {
-                InputErrorCode::Duplicate
-            } else {
-                InputErrorCode::Taken
-            };
-            return AppError::invalid(&[field], code, *text);
+        if let Some((_, field, code, text)) = found {
+            return AppError::invalid(&[field], *code, *text);
         }
     }
     AppError::Internal(anyhow::Error::new(err).context("Database error"))

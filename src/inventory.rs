@@ -21,7 +21,7 @@ pub struct QuantityChange {
 }
 
 /// Stock of a variant as the API shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Stock {
     pub on_hand: i64,
     pub reserved: i64,

@@ -17,6 +17,11 @@ use crate::money::CurrencyCode;
 
 pub type Store = store::Model;
 
+/// The store's currency. It was validated when stored; USD stands in should it ever not parse.
+pub fn currency(store: &Store) -> CurrencyCode {
+    CurrencyCode::parse(&store.currency).unwrap_or(CurrencyCode::USD)
+}
+
 /// Which API a token opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

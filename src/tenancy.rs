@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cache::{Cache, keys};
+use crate::catalog::Visibility;
 use crate::error::{AppError, Result};
 use crate::stores::{self, Store, TokenKind};
 
@@ -30,6 +31,16 @@ pub enum Principal {
 pub struct Tenant {
     pub store: Store,
     pub principal: Principal,
+}
+
+impl Tenant {
+    /// What of the catalog the caller may see: active products, or everything for admins.
+    pub fn visibility(&self) -> Visibility {
+        match self.principal {
+            Principal::Admin => Visibility::Admin(None),
+            Principal::Storefront => Visibility::Storefront,
+        }
+    }
 }
 
 /// The credentials a request carries, as read from its headers.

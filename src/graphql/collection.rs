@@ -277,8 +277,7 @@ impl Collection {
         sort_key: Option<ProductCollectionSortKeys>,
         filters: Option<Vec<ProductFilter>>,
     ) -> async_graphql::Result<ProductConnection> {
-        let currency =
-            CurrencyCode::parse(&context::store(ctx).currency).unwrap_or(CurrencyCode::USD);
+        let currency = context::currency(ctx);
         let listing = ProductListing {
             visibility: context::visibility(ctx),
             collection: Some(self.0.id),

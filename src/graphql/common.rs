@@ -6,7 +6,7 @@ use entities::product_image;
 use super::context;
 use super::scalars::{CurrencyCode, Decimal, Url};
 use crate::ids::{self, GidKind};
-use crate::money::{self, Money};
+use crate::money::Money;
 
 /// An amount of money in a currency.
 #[derive(SimpleObject, Clone)]
@@ -21,9 +21,7 @@ pub struct MoneyV2 {
 impl MoneyV2 {
     /// Renders minor units in the store's currency.
     pub fn in_store_currency(ctx: &Context<'_>, minor: i64) -> MoneyV2 {
-        let store = context::store(ctx);
-        let currency =
-            money::CurrencyCode::parse(&store.currency).unwrap_or(money::CurrencyCode::USD);
+        let currency = context::currency(ctx);
         let money = Money::new(minor, currency);
         MoneyV2 {
             amount: Decimal(money.amount()),

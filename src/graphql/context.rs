@@ -7,8 +7,9 @@ use sea_orm::DatabaseConnection;
 use crate::catalog::Visibility;
 use crate::error::AppError;
 use crate::graphql::errors::to_graphql;
+use crate::money::CurrencyCode;
 use crate::startup::AppState;
-use crate::stores::Store;
+use crate::stores::{self, Store};
 use crate::tenancy::{Principal, Tenant};
 
 pub fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
@@ -39,8 +40,10 @@ pub fn admin_store<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Store> {
 
 /// Storefront callers see active products only; admins see all.
 pub fn visibility(ctx: &Context<'_>) -> Visibility {
-    match tenant(ctx).principal {
-        Principal::Admin => Visibility::Admin(None),
-        Principal::Storefront => Visibility::Storefront,
-    }
+    tenant(ctx).visibility()
+}
+
+/// The store's currency.
+pub fn currency(ctx: &Context<'_>) -> CurrencyCode {
+    stores::currency(store(ctx))
 }

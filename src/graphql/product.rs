@@ -2,6 +2,7 @@
 //! come through the request's DataLoaders.
 
 use async_graphql::connection::Connection;
+use async_graphql::futures_util;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{product, product_variant};
@@ -15,6 +16,7 @@ use super::scalars::Html;
 use super::variant::ProductVariant;
 use crate::catalog::ProductStatus as DomainStatus;
 use crate::ids::{self, GidKind};
+use crate::inventory::Stock;
 
 /// A product of the store's catalog.
 #[derive(Clone)]
@@ -119,16 +121,36 @@ impl Product {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ProductVariant>> {
-        let options = self.option_models(ctx).await?;
+        // Both loads are queued in the same tick, so they join the batches of sibling products.
+        let (options, variants) =
+            futures_util::try_join!(self.option_models(ctx), self.variant_models(ctx))?;
         let names: Vec<String> = options
             .iter()
             .map(|(option, _)| option.name.clone())
             .collect();
-        Ok(self
-            .variant_models(ctx)
-            .await?
+        Ok(variants
             .into_iter()
             .map(|variant| ProductVariant::new(variant, names.clone()))
+            .collect())
+    }
+
+    /// Each variant with its units available, the stock of all of them loaded in one batch.
+    async fn variants_with_availability(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<(ProductVariant, i64)>> {
+        let variants = self.wrapped_variants(ctx).await?;
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let levels = loaders
+            .stock_by_variant
+            .load_many(variants.iter().map(ProductVariant::variant_id))
+            .await?;
+        Ok(variants
+            .into_iter()
+            .map(|variant| {
+                let stock = levels.get(&variant.variant_id()).map(Stock::from);
+                (variant, stock.unwrap_or_default().available())
+            })
             .collect())
     }
 }
@@ -180,19 +202,13 @@ impl Product {
     }
     /// Whether at least one variant is in stock.
     async fn available_for_sale(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        for variant in self.wrapped_variants(ctx).await? {
-            if variant.available(ctx).await? > 0 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+        let variants = self.variants_with_availability(ctx).await?;
+        Ok(variants.iter().any(|(_, available)| *available > 0))
     }
     /// Units available to sell across all variants.
     async fn total_inventory(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let mut total = 0_i64;
-        for variant in self.wrapped_variants(ctx).await? {
-            total += variant.available(ctx).await?;
-        }
+        let variants = self.variants_with_availability(ctx).await?;
+        let total: i64 = variants.iter().map(|(_, available)| available).sum();
         Ok(i32::try_from(total).unwrap_or(i32::MAX))
     }
     /// When the product was created.
@@ -318,24 +334,18 @@ impl Product {
         ctx: &Context<'_>,
         selected_options: Option<Vec<SelectedOptionInput>>,
     ) -> async_graphql::Result<Option<ProductVariant>> {
-        let variants = self.wrapped_variants(ctx).await?;
+        let variants = self.variants_with_availability(ctx).await?;
         let matching = Matching {
             ignore_unknown: true,
             case_insensitive: false,
         };
         let selected = selected_options.unwrap_or_default();
-        if let Some(found) = variants
+        let chosen = variants
             .iter()
-            .find(|v| !selected.is_empty() && matching.matches(v, &selected))
-        {
-            return Ok(Some(found.clone()));
-        }
-        for variant in &variants {
-            if variant.available(ctx).await? > 0 {
-                return Ok(Some(variant.clone()));
-            }
-        }
-        Ok(variants.into_iter().next())
+            .find(|(v, _)| !selected.is_empty() && matching.matches(v, &selected))
+            .or_else(|| variants.iter().find(|(_, available)| *available > 0))
+            .or(variants.first());
+        Ok(chosen.map(|(variant, _)| variant.clone()))
     }
     /// The product's storefront URL; Vitrine is headless, so there is none.
     async fn online_store_url(&self) -> Option<String> {

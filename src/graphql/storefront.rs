@@ -2,6 +2,7 @@
 //! Each resolver reads the store from the context and calls one domain function.
 
 use async_graphql::connection::Connection;
+use async_graphql::futures_util;
 use async_graphql::{Context, Enum, ID, Object};
 
 use super::collection::{
@@ -19,7 +20,6 @@ use crate::catalog::listing::{self, ProductListing, ProductSort};
 use crate::catalog::product_read::{self, ProductKey};
 use crate::catalog::{Visibility, content, search_query};
 use crate::ids::{self, GidKind};
-use crate::money::CurrencyCode;
 
 #[derive(Default)]
 pub struct CatalogQuery;
@@ -134,8 +134,7 @@ impl CatalogQuery {
             }
             None => context::visibility(ctx),
         };
-        let currency =
-            CurrencyCode::parse(&context::store(ctx).currency).unwrap_or(CurrencyCode::USD);
+        let currency = context::currency(ctx);
         let listing = ProductListing {
             visibility,
             collection: None,
@@ -293,11 +292,8 @@ impl CatalogQuery {
                 crate::error::AppError::BadRequest("at most 250 ids".into()),
             ));
         }
-        let mut found = Vec::with_capacity(ids.len());
-        for id in &ids {
-            found.push(node::resolve(ctx, id).await?);
-        }
-        Ok(found)
+        // Resolved together, so their loads share batches.
+        futures_util::future::try_join_all(ids.iter().map(|id| node::resolve(ctx, id))).await
     }
 
     /// A navigation menu by handle.

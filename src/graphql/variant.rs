@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use entities::product_variant;
+use uuid::Uuid;
 
 use super::common::{Image, MoneyV2, SelectedOption};
 use super::context;
@@ -37,17 +38,19 @@ impl ProductVariant {
         }
     }
 
+    /// The variant's own ID (the GraphQL `id` field renders it as a global ID).
+    pub fn variant_id(&self) -> Uuid {
+        self.model.id
+    }
+
     async fn stock(&self, ctx: &Context<'_>) -> async_graphql::Result<Stock> {
         let loaders = ctx.data_unchecked::<Loaders>();
         let level = loaders.stock_by_variant.load_one(self.model.id).await?;
-        Ok(level.as_ref().map(Stock::from).unwrap_or(Stock {
-            on_hand: 0,
-            reserved: 0,
-        }))
+        Ok(level.as_ref().map(Stock::from).unwrap_or_default())
     }
 
     /// Units available to sell.
-    pub async fn available(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+    async fn available(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         Ok(self.stock(ctx).await?.available())
     }
 

@@ -10,11 +10,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::HttpState;
-use crate::catalog::Visibility;
 use crate::error::AppError;
 use crate::graphql::errors;
 use crate::graphql::loaders::{Loaders, Scope};
-use crate::tenancy::{self, Credentials, Principal};
+use crate::tenancy::{self, Credentials};
 
 /// `/api/{version}/graphql.json`, where version is `YYYY-MM` or `unstable`.
 pub async fn versioned(
@@ -58,10 +57,7 @@ async fn execute(state: HttpState, headers: HeaderMap, request: GraphQLRequest) 
                 );
             }
         };
-    let visibility = match tenant.principal {
-        Principal::Admin => Visibility::Admin(None),
-        Principal::Storefront => Visibility::Storefront,
-    };
+    let visibility = tenant.visibility();
     let loaders = Loaders::new(Scope {
         db: state.app.db.clone(),
         store: tenant.store.clone(),
