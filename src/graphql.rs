@@ -2,14 +2,18 @@
 //! admin mutations, merged from one module per domain. Resolvers are thin: they read the store and
 //! loaders from the context and call one domain function.
 
-pub mod admin_catalog;
+pub mod admin_collections;
+pub mod admin_content;
+pub mod admin_inventory;
 pub mod admin_products;
+pub mod admin_store;
 pub mod collection;
 pub mod common;
 pub mod content;
 pub mod context;
 pub mod directives;
 pub mod errors;
+pub mod inputs;
 pub mod loaders;
 pub mod node;
 pub mod pagination;
@@ -29,7 +33,10 @@ pub struct QueryRoot(shop::ShopQuery, storefront::CatalogQuery);
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     admin_products::AdminProductMutation,
-    admin_catalog::AdminCatalogMutation,
+    admin_inventory::AdminInventoryMutation,
+    admin_collections::AdminCollectionMutation,
+    admin_content::AdminContentMutation,
+    admin_store::AdminStoreMutation,
 );
 
 pub type VitrineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -101,6 +101,16 @@ enum Mode {
     Adjust,
 }
 
+impl Mode {
+    /// The input list an error points into.
+    fn input_name(self) -> &'static str {
+        match self {
+            Mode::Set => "quantities",
+            Mode::Adjust => "changes",
+        }
+    }
+}
+
 async fn apply(
     db: &impl TransactionTrait,
     store: &Store,
@@ -114,7 +124,7 @@ async fn apply(
         let at = index.to_string();
         if mode == Mode::Set && change.quantity < 0 {
             return Err(AppError::invalid(
-                &["quantities", &at, "quantity"],
+                &[mode.input_name(), &at, "quantity"],
                 InputErrorCode::GreaterThanOrEqualTo,
                 "quantity must be greater than or equal to 0",
             ));
@@ -123,7 +133,7 @@ async fn apply(
             .await?
             .ok_or_else(|| {
                 AppError::invalid(
-                    &["quantities", &at, "variantId"],
+                    &[mode.input_name(), &at, "variantId"],
                     InputErrorCode::NotFound,
                     "no variant with this id in the store",
                 )
@@ -149,7 +159,7 @@ async fn apply(
             .await?;
         if updated.rows_affected == 0 {
             return Err(AppError::invalid(
-                &["quantities", &at, "delta"],
+                &[mode.input_name(), &at, "delta"],
                 InputErrorCode::GreaterThanOrEqualTo,
                 "the change would leave less than 0 on hand",
             ));

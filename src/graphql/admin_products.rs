@@ -1,18 +1,21 @@
-//! Admin product mutations and the admin product list. Every field starts with `admin_store`,
-//! so without the store's admin token nothing here runs.
+//! Admin product and variant mutations. Every field starts with `admin_store`, so without the
+//! store's admin token nothing here runs.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
+use uuid::Uuid;
+
 use super::context;
-use super::errors::{UserError, with_user_errors};
+use super::errors::{GqlResult, UserError, with_user_errors};
+use super::inputs::{SeoInput, decode_id, decode_ids};
 use super::product::{Product, ProductStatus};
 use super::scalars::{Decimal, Html};
 use super::variant::ProductVariant;
 use crate::catalog::product_input::{
     ImageInput as DomainImage, ProductInput as DomainProduct, VariantInput as DomainVariant,
 };
-use crate::catalog::{product_write, variant_write};
-use crate::error::{AppError, InputErrorCode};
+use crate::catalog::{product_read, product_write, variant_write};
+use crate::error::Result;
 use crate::ids::{self, GidKind};
 
 #[derive(Default)]
@@ -43,16 +46,6 @@ pub struct ProductInput {
     pub variants: Option<Vec<ProductVariantInput>>,
     /// Images in order (replace all images on update).
     pub images: Option<Vec<ImageInput>>,
-}
-
-/// Search-engine title and description.
-#[derive(InputObject, Default)]
-#[graphql(name = "SEOInput")]
-pub struct SeoInput {
-    /// The page title.
-    pub title: Option<String>,
-    /// The page description.
-    pub description: Option<String>,
 }
 
 /// A variant to create or change.
@@ -117,9 +110,7 @@ pub struct ProductVariantsPayload {
 }
 
 fn to_domain(input: ProductInput) -> DomainProduct {
-    let (seo_title, seo_description) = input
-        .seo
-        .map_or((None, None), |seo| (seo.title, seo.description));
+    let (seo_title, seo_description) = SeoInput::split(input.seo);
     DomainProduct {
         title: input.title,
         handle: input.handle,
@@ -162,17 +153,6 @@ fn variant_to_domain(input: ProductVariantInput) -> DomainVariant {
     }
 }
 
-/// The product an ID names, or an input error on `field`.
-pub fn product_id(id: &ID, field: &str) -> crate::error::Result<uuid::Uuid> {
-    ids::decode(GidKind::Product, id).ok_or_else(|| {
-        AppError::invalid(
-            &[field],
-            InputErrorCode::NotFound,
-            "no product with this id",
-        )
-    })
-}
-
 #[Object]
 impl AdminProductMutation {
     /// Creates a product with options, variants (and their stock) and images.
@@ -183,11 +163,7 @@ impl AdminProductMutation {
     ) -> async_graphql::Result<ProductPayload> {
         let store = context::admin_store(ctx)?;
         let result = product_write::create_product(context::db(ctx), store, to_domain(input)).await;
-        let (product, user_errors) = with_user_errors(result)?;
-        Ok(ProductPayload {
-            product: product.map(Product),
-            user_errors,
-        })
+        product_payload(result)
     }
 
     /// Changes a product's fields, tags or images.
@@ -198,17 +174,12 @@ impl AdminProductMutation {
         input: ProductInput,
     ) -> async_graphql::Result<ProductPayload> {
         let store = context::admin_store(ctx)?;
-        let result = match product_id(&id, "id") {
-            Ok(uuid) => {
-                product_write::update_product(context::db(ctx), store, uuid, to_domain(input)).await
-            }
-            Err(err) => Err(err),
+        let result = async {
+            let product_id = decode_id(GidKind::Product, &id, &["id"])?;
+            product_write::update_product(context::db(ctx), store, product_id, to_domain(input))
+                .await
         };
-        let (product, user_errors) = with_user_errors(result)?;
-        Ok(ProductPayload {
-            product: product.map(Product),
-            user_errors,
-        })
+        product_payload(result.await)
     }
 
     /// Deletes a product with its variants, images and stock.
@@ -218,11 +189,11 @@ impl AdminProductMutation {
         id: ID,
     ) -> async_graphql::Result<ProductDeletePayload> {
         let store = context::admin_store(ctx)?;
-        let result = match product_id(&id, "id") {
-            Ok(uuid) => product_write::delete_product(context::db(ctx), store, uuid).await,
-            Err(err) => Err(err),
+        let result = async {
+            let product_id = decode_id(GidKind::Product, &id, &["id"])?;
+            product_write::delete_product(context::db(ctx), store, product_id).await
         };
-        let (deleted, user_errors) = with_user_errors(result)?;
+        let (deleted, user_errors) = with_user_errors(result.await)?;
         Ok(ProductDeletePayload {
             deleted_product_id: deleted.map(|_| id),
             user_errors,
@@ -238,15 +209,14 @@ impl AdminProductMutation {
     ) -> async_graphql::Result<ProductVariantsPayload> {
         let store = context::admin_store(ctx)?;
         let variants = variants.into_iter().map(variant_to_domain).collect();
-        let result = match self::product_id(&product_id, "productId") {
-            Ok(uuid) => {
-                variant_write::bulk_create_variants(context::db(ctx), store, uuid, variants)
-                    .await
-                    .map(|v| (uuid, v))
-            }
-            Err(err) => Err(err),
+        let result = async {
+            let product_id = decode_id(GidKind::Product, &product_id, &["productId"])?;
+            let created =
+                variant_write::bulk_create_variants(context::db(ctx), store, product_id, variants)
+                    .await?;
+            Ok((product_id, created))
         };
-        variants_payload(ctx, result).await
+        variants_payload(ctx, result.await).await
     }
 
     /// Changes variants of a product.
@@ -258,15 +228,14 @@ impl AdminProductMutation {
     ) -> async_graphql::Result<ProductVariantsPayload> {
         let store = context::admin_store(ctx)?;
         let variants = variants.into_iter().map(variant_to_domain).collect();
-        let result = match self::product_id(&product_id, "productId") {
-            Ok(uuid) => {
-                variant_write::bulk_update_variants(context::db(ctx), store, uuid, variants)
-                    .await
-                    .map(|v| (uuid, v))
-            }
-            Err(err) => Err(err),
+        let result = async {
+            let product_id = decode_id(GidKind::Product, &product_id, &["productId"])?;
+            let updated =
+                variant_write::bulk_update_variants(context::db(ctx), store, product_id, variants)
+                    .await?;
+            Ok((product_id, updated))
         };
-        variants_payload(ctx, result).await
+        variants_payload(ctx, result.await).await
     }
 
     /// Removes variants from a product (one always remains).
@@ -277,23 +246,30 @@ impl AdminProductMutation {
         variants_ids: Vec<ID>,
     ) -> async_graphql::Result<ProductVariantsPayload> {
         let store = context::admin_store(ctx)?;
-        let ids: Vec<uuid::Uuid> = variants_ids
-            .iter()
-            .map(|id| ids::decode(GidKind::ProductVariant, id).unwrap_or(uuid::Uuid::nil()))
-            .collect();
-        let result = match self::product_id(&product_id, "productId") {
-            Ok(uuid) => variant_write::bulk_delete_variants(context::db(ctx), store, uuid, &ids)
-                .await
-                .map(|_| (uuid, Vec::new())),
-            Err(err) => Err(err),
+        let result = async {
+            let product_id = decode_id(GidKind::Product, &product_id, &["productId"])?;
+            let variant_ids = decode_ids(GidKind::ProductVariant, &variants_ids, "variantsIds")?;
+            variant_write::bulk_delete_variants(context::db(ctx), store, product_id, &variant_ids)
+                .await?;
+            Ok((product_id, Vec::new()))
         };
-        variants_payload(ctx, result).await
+        variants_payload(ctx, result.await).await
     }
+}
+
+fn product_payload(
+    result: Result<entities::product::Model>,
+) -> async_graphql::Result<ProductPayload> {
+    let (product, user_errors) = with_user_errors(result)?;
+    Ok(ProductPayload {
+        product: product.map(Product),
+        user_errors,
+    })
 }
 
 async fn variants_payload(
     ctx: &Context<'_>,
-    result: crate::error::Result<(uuid::Uuid, Vec<entities::product_variant::Model>)>,
+    result: Result<(Uuid, Vec<entities::product_variant::Model>)>,
 ) -> async_graphql::Result<ProductVariantsPayload> {
     let (done, user_errors) = with_user_errors(result)?;
     let Some((product_id, variants)) = done else {
@@ -306,15 +282,13 @@ async fn variants_payload(
     let store = context::admin_store(ctx)?;
     let product = product_write::find_for_update(context::db(ctx), store, product_id)
         .await
-        .ok()
-        .map(Product);
-    let options =
-        crate::catalog::product_read::options_of_products(context::db(ctx), store, &[product_id])
-            .await
-            .map_err(super::errors::to_graphql)?;
+        .gql()?;
+    let options = product_read::options_of_products(context::db(ctx), store, &[product_id])
+        .await
+        .gql()?;
     let names: Vec<String> = options.into_iter().map(|(option, _)| option.name).collect();
     Ok(ProductVariantsPayload {
-        product,
+        product: Some(Product(product)),
         product_variants: Some(
             variants
                 .into_iter()

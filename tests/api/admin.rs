@@ -222,6 +222,10 @@ async fn setting_and_adjusting_stock_writes_the_ledger_and_never_goes_below_zero
         too_far["inventoryAdjustQuantities"]["userErrors"][0]["code"],
         "GREATER_THAN_OR_EQUAL_TO"
     );
+    assert_eq!(
+        too_far["inventoryAdjustQuantities"]["userErrors"][0]["field"],
+        json!(["changes", "0", "delta"])
+    );
     let negative = app
         .admin(
             INVENTORY,

@@ -8,6 +8,8 @@ const PRODUCT: &str = include_str!("../../schema/operations/storefront/product.g
 const PRODUCTS: &str = include_str!("../../schema/operations/storefront/products.graphql");
 const COLLECTION: &str =
     include_str!("../../schema/operations/storefront/collection_products.graphql");
+const RECOMMENDATIONS: &str =
+    include_str!("../../schema/operations/storefront/recommendations.graphql");
 const NODE: &str = include_str!("../../schema/operations/storefront/node.graphql");
 const COLLECTIONS: &str = include_str!("../../schema/operations/admin/collections.graphql");
 
@@ -269,34 +271,55 @@ async fn the_products_query_understands_free_text_and_field_terms() {
             .collect::<Vec<_>>()
     };
 
-    let linen = app
+    let cases: [(&str, Value, Vec<&str>); 4] = [
+        ("linen", json!("TITLE"), vec!["linen-pants", "linen-shirt"]),
+        ("title:linen vendor:Bolt", Value::Null, vec!["linen-pants"]),
+        ("-title:linen tag:summer", Value::Null, vec!["wool-sweater"]),
+        (
+            "available_for_sale:true",
+            json!("TITLE"),
+            vec!["linen-pants", "linen-shirt", "wool-sweater"],
+        ),
+    ];
+    for (query, sort_key, expected) in cases {
+        let data = app
+            .storefront(
+                PRODUCTS,
+                json!({ "first": 10, "query": query, "sortKey": sort_key }),
+            )
+            .await;
+        assert_eq!(handles(&data), expected, "query `{query}`");
+    }
+}
+
+#[tokio::test]
+async fn recommendations_share_the_product_type_and_never_include_the_product() {
+    let app = spawn_app().await;
+    let tee = app.create_product(sized_product("Plain Tee", "PT")).await;
+    let mut mug = sized_product("Plain Mug", "PM");
+    mug["productType"] = json!("Mugs");
+    app.create_product(mug).await;
+    app.create_product(sized_product("Striped Tee", "ST")).await;
+
+    let data = app
+        .storefront(RECOMMENDATIONS, json!({ "productId": tee["id"] }))
+        .await;
+    let recommended = data["productRecommendations"].as_array().unwrap();
+
+    assert_eq!(recommended[0]["handle"], "striped-tee", "same type first");
+    assert!(recommended.iter().all(|p| p["handle"] != "plain-tee"));
+    assert_eq!(recommended.len(), 2, "then the rest of the catalog");
+    let unknown = app
         .storefront(
-            PRODUCTS,
-            json!({ "first": 10, "query": "linen", "sortKey": "TITLE" }),
+            RECOMMENDATIONS,
+            json!({ "productId": "gid://shopify/Product/0190a0a0-0000-7000-8000-000000000000" }),
         )
         .await;
-    assert_eq!(handles(&linen), vec!["linen-pants", "linen-shirt"]);
-    let bolt_linen = app
-        .storefront(
-            PRODUCTS,
-            json!({ "first": 10, "query": "title:linen vendor:Bolt" }),
-        )
-        .await;
-    assert_eq!(handles(&bolt_linen), vec!["linen-pants"]);
-    let not_linen = app
-        .storefront(
-            PRODUCTS,
-            json!({ "first": 10, "query": "-title:linen tag:summer" }),
-        )
-        .await;
-    assert_eq!(handles(&not_linen), vec!["wool-sweater"]);
-    let in_stock = app
-        .storefront(
-            PRODUCTS,
-            json!({ "first": 10, "query": "available_for_sale:true" }),
-        )
-        .await;
-    assert_eq!(handles(&in_stock).len(), 3);
+    assert_eq!(
+        unknown["productRecommendations"],
+        json!([]),
+        "a list, never null"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,62 @@
+//! The `storeUpdate` admin mutation. It starts with `admin_store`, so without the store's admin
+//! token nothing here runs.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+
+use super::context;
+use super::errors::{UserError, with_user_errors};
+use super::shop::Shop;
+use crate::stores::{self, StoreInput};
+use crate::tenancy;
+
+#[derive(Default)]
+pub struct AdminStoreMutation;
+
+/// Fields of the store.
+#[derive(InputObject, Default)]
+pub struct StoreUpdateInput {
+    /// The store's name.
+    pub name: Option<String>,
+    /// The store's primary domain.
+    pub domain: Option<String>,
+    /// The store's currency (ISO 4217).
+    pub currency_code: Option<String>,
+    /// A description of the store.
+    pub description: Option<String>,
+}
+
+/// The result of `storeUpdate`.
+#[derive(SimpleObject)]
+pub struct StorePayload {
+    /// The store after the change.
+    pub shop: Option<Shop>,
+    /// Why the input was refused; empty on success.
+    pub user_errors: Vec<UserError>,
+}
+
+#[Object]
+impl AdminStoreMutation {
+    /// Changes the store's name, domain, currency or description.
+    async fn store_update(
+        &self,
+        ctx: &Context<'_>,
+        input: StoreUpdateInput,
+    ) -> async_graphql::Result<StorePayload> {
+        let store = context::admin_store(ctx)?;
+        let change = StoreInput {
+            name: input.name,
+            domain: input.domain,
+            currency: input.currency_code,
+            description: input.description,
+        };
+        let result = stores::update_store(context::db(ctx), store, change).await;
+        if let Ok(updated) = &result {
+            tenancy::forget_store(&context::state(ctx).cache, store, updated).await;
+        }
+        let (updated, user_errors) = with_user_errors(result)?;
+        Ok(StorePayload {
+            shop: updated.map(Shop::new),
+            user_errors,
+        })
+    }
+}
