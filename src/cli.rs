@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::config::{Overrides, Settings};
+use crate::db::{self, Database};
 use crate::startup::{self, Application};
 use crate::stores::{self, CreatedStore};
-use crate::{db, graphql, seed, telemetry};
+use crate::{graphql, seed, telemetry};
 
 const DEMO_DOMAIN: &str = "demo.vitrine.localhost";
 const DEMO_TOKENS_FILE: &str = "demo-store.json";
@@ -90,8 +91,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => {
-            let (db, _) = db::connect(&settings).await?;
-            startup::migrate(&db).await?;
+            migrated(&settings).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -105,15 +105,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let db = migrated(&settings).await?;
-            let created = stores::create_store(&db, &name, &domain, &currency)
+            let tx = db.begin().await?;
+            let created = stores::create_store(&tx, &name, &domain, &currency)
                 .await
                 .map_err(describe)?;
+            tx.commit().await?;
             print_store(&created, json)
         }
         Command::Seed { demo, domain } => {
             anyhow::ensure!(demo, "nothing to seed: pass --demo");
             let db = migrated(&settings).await?;
-            let created = seed::seed_demo(&db, &domain).await.map_err(describe)?;
+            let created = seed_demo(&db, &domain).await?;
             print_store(&created, false)
         }
         Command::ExportSchema { output } => {
@@ -135,17 +137,43 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = &app.state().db;
     startup::migrate(db).await?;
     let demo_file = settings.data_dir.join(DEMO_TOKENS_FILE);
-    if settings.is_embedded_database() && entities::store::Entity::find().count(db).await? == 0 {
-        let created = seed::seed_demo(db, DEMO_DOMAIN).await.map_err(describe)?;
+    let stores = entities::store::Entity::find().count(db.reader()).await?;
+    if settings.is_embedded_database() && stores == 0 {
+        let created = seed_demo(db, DEMO_DOMAIN).await?;
         let json = serde_json::to_string_pretty(&created)?;
         std::fs::write(&demo_file, json)
             .with_context(|| format!("Failed to write {}", demo_file.display()))?;
     }
-    announce(app.port(), &settings, &demo_file);
+    let demo = demo_store(db, &demo_file).await?;
+    announce(app.port(), &settings, demo.as_ref(), stores);
     app.run_until_stopped().await
 }
 
-fn announce(port: u16, settings: &Settings, demo_file: &Path) {
+async fn seed_demo(db: &Database, domain: &str) -> anyhow::Result<CreatedStore> {
+    let tx = db.begin().await?;
+    let created = seed::seed_demo(&tx, domain).await.map_err(describe)?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// The demo store's tokens, if the demo file names a store of *this* database (the file in the
+/// data dir belongs to the embedded database; on PostgreSQL it is usually someone else's).
+async fn demo_store(db: &Database, demo_file: &Path) -> anyhow::Result<Option<CreatedStore>> {
+    let Ok(text) = std::fs::read_to_string(demo_file) else {
+        return Ok(None);
+    };
+    let Ok(demo) = serde_json::from_str::<CreatedStore>(&text) else {
+        return Ok(None);
+    };
+    let here = stores::find_store(db.reader(), demo.store_id)
+        .await
+        .map_err(describe)?;
+    Ok(here
+        .filter(|store| store.domain == demo.domain)
+        .map(|_| demo))
+}
+
+fn announce(port: u16, settings: &Settings, demo: Option<&CreatedStore>, stores: u64) {
     let host = settings
         .listen
         .rsplit_once(':')
@@ -154,27 +182,31 @@ fn announce(port: u16, settings: &Settings, demo_file: &Path) {
     println!("Vitrine is listening on {base}");
     println!("  GraphiQL:        {base}/graphiql");
     println!("  Storefront API:  {base}/api/2025-01/graphql.json");
-    if let Ok(text) = std::fs::read_to_string(demo_file)
-        && let Ok(demo) = serde_json::from_str::<serde_json::Value>(&text)
-    {
-        println!(
-            "  Demo store:      {} ({})",
-            demo["name"].as_str().unwrap_or(""),
-            demo["domain"].as_str().unwrap_or("")
-        );
-        println!(
-            "    storefront token (X-Shopify-Storefront-Access-Token): {}",
-            demo["storefront_token"].as_str().unwrap_or("")
-        );
-        println!(
-            "    admin token (X-Shopify-Access-Token):                 {}",
-            demo["admin_token"].as_str().unwrap_or("")
-        );
+    match demo {
+        Some(demo) => {
+            println!("  Demo store:      {} ({})", demo.name, demo.domain);
+            println!(
+                "    storefront token (X-Shopify-Storefront-Access-Token): {}",
+                demo.storefront_token
+            );
+            println!(
+                "    admin token (X-Shopify-Access-Token):                 {}",
+                demo.admin_token
+            );
+        }
+        None if stores == 0 => println!(
+            "  No store yet: create one with `vitrine store create --name … --domain …` \
+             (it prints the tokens)"
+        ),
+        None => println!(
+            "  {stores} store(s); their tokens were printed when they were created \
+             (`vitrine store create`)"
+        ),
     }
 }
 
-async fn migrated(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    let (db, _) = db::connect(settings).await?;
+async fn migrated(settings: &Settings) -> anyhow::Result<Database> {
+    let db = db::connect(settings).await?;
     startup::migrate(&db).await?;
     Ok(db)
 }

@@ -1,16 +1,38 @@
-//! The database connection, and the single place where constraint violations become domain errors:
-//! uniqueness is enforced by the database (indexes named `{table}_{columns}_key`), never by a prior
-//! SELECT, and a violated index is mapped back to the input field it protects.
+//! The database connections and where writes go. Reads use a pool. Every write runs in a
+//! transaction the caller begins here (`Database::begin`) and commits; domain functions only take
+//! `&impl ConnectionTrait` and never open their own.
+//!
+//! On PostgreSQL reads and writes share one pool. On SQLite (the embedded default) the file is in
+//! WAL mode with `synchronous=NORMAL`, so readers never wait for the writer; writes go through a
+//! single writer connection and begin `IMMEDIATE`, so concurrent writers queue for it (in this
+//! process at the pool, across processes on the busy timeout) instead of failing with "database
+//! is locked" halfway through a transaction.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database as SeaDatabase, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::config::Settings;
-use crate::error::{AppError, InputErrorCode};
+
+/// How long a write waits for the SQLite write lock held by another process.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request waits for a pooled connection (on SQLite: for its turn to write).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The application's database: a reading pool and the connection writes go through.
+#[derive(Clone)]
+pub struct Database {
+    reader: DatabaseConnection,
+    writer: DatabaseConnection,
+    statements: StatementCounter,
+}
 
 /// Counts every SQL statement the application sends; exported on `/metrics` so that tests and
 /// operators can see how many statements a request costs.
@@ -21,12 +43,17 @@ impl StatementCounter {
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
+
+    fn attach(&self, db: &mut DatabaseConnection) {
+        let count = self.0.clone();
+        db.set_metric_callback(move |_| {
+            count.fetch_add(1, Ordering::Relaxed);
+        });
+    }
 }
 
 /// Connects to the configured database, creating the embedded SQLite file if needed.
-pub async fn connect(
-    settings: &Settings,
-) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {
+pub async fn connect(settings: &Settings) -> anyhow::Result<Database> {
     if settings.is_embedded_database() && settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
@@ -36,22 +63,83 @@ pub async fn connect(
         })?;
     }
     let url = settings.database_url();
-    let mut options = ConnectOptions::new(url.clone());
+    let statements = StatementCounter::default();
+    let mut reader = open(&url, settings.database_max_connections).await?;
+    statements.attach(&mut reader);
+    let writer = match reader.get_database_backend() {
+        DbBackend::Sqlite => {
+            let mut writer = open(&url, 1).await?;
+            statements.attach(&mut writer);
+            writer
+        }
+        _ => reader.clone(),
+    };
+    Ok(Database {
+        reader,
+        writer,
+        statements,
+    })
+}
+
+async fn open(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_string());
     options
-        .max_connections(settings.database_max_connections)
+        .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
-    let mut db = Database::connect(options)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(embedded_options);
+    SeaDatabase::connect(options)
         .await
-        .with_context(|| format!("Failed to connect to the database at {}", redact(&url)))?;
-    let counter = StatementCounter::default();
-    let count = counter.0.clone();
-    db.set_metric_callback(move |_| {
-        count.fetch_add(1, Ordering::Relaxed);
-    });
-    Ok((db, counter))
+        .with_context(|| format!("Failed to connect to the database at {}", redact(url)))
+}
+
+fn embedded_options(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        .foreign_keys(true)
+}
+
+impl Database {
+    /// The pool for reads.
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.reader
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.reader.get_database_backend()
+    }
+
+    /// Begins a write transaction; the caller commits it (dropping it rolls back).
+    pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        let mode = match self.backend() {
+            DbBackend::Sqlite => Some(SqliteTransactionMode::Immediate),
+            _ => None,
+        };
+        self.writer
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: mode,
+                ..TransactionOptions::default()
+            })
+            .await
+    }
+
+    /// SQL statements sent so far, reads and writes.
+    pub fn statements(&self) -> u64 {
+        self.statements.get()
+    }
+
+    /// Closes every connection.
+    pub async fn close(self) -> Result<(), DbErr> {
+        let separate_writer = self.backend() == DbBackend::Sqlite;
+        if separate_writer {
+            self.writer.close().await?;
+        }
+        self.reader.close().await
+    }
 }
 
 /// Hides the password of a database URL for logs.
@@ -61,107 +149,5 @@ fn redact(url: &str) -> String {
             format!("{}://***{}", &url[..scheme], &url[at..])
         }
         _ => url.to_string(),
-    }
-}
-
-/// Unique indexes whose violation an input can cause: the field they protect, the code and the
-/// message of the input error.
-const UNIQUE_INPUTS: [(&str, &str, InputErrorCode, &str); 7] = [
-    (
-        "products_store_id_handle_key",
-        "handle",
-        InputErrorCode::Taken,
-        "a product with this handle already exists",
-    ),
-    (
-        "collections_store_id_handle_key",
-        "handle",
-        InputErrorCode::Taken,
-        "a collection with this handle already exists",
-    ),
-    (
-        "pages_store_id_handle_key",
-        "handle",
-        InputErrorCode::Taken,
-        "a page with this handle already exists",
-    ),
-    (
-        "menus_store_id_handle_key",
-        "handle",
-        InputErrorCode::Taken,
-        "a menu with this handle already exists",
-    ),
-    (
-        "product_variants_store_id_sku_key",
-        "sku",
-        InputErrorCode::Taken,
-        "a variant with this SKU already exists in the store",
-    ),
-    (
-        "product_variants_store_id_product_id_option1_option2_option3_key",
-        "options",
-        InputErrorCode::Duplicate,
-        "two variants have the same option values",
-    ),
-    (
-        "stores_domain_key",
-        "domain",
-        InputErrorCode::Taken,
-        "a store with this domain already exists",
-    ),
-];
-
-/// Turns a database error into an `AppError`: known unique violations become input errors on
-/// the field they protect, everything else is internal.
-pub fn constraint_error(err: DbErr) -> AppError {
-    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
-        let name = violated_index(&message);
-        let found = UNIQUE_INPUTS
-            .iter()
-            .find(|(index, ..)| postgres_identifier(index) == postgres_identifier(&name));
-        if let Some((_, field, code, text)) = found {
-            return AppError::invalid(&[field], *code, *text);
-        }
-    }
-    AppError::Internal(anyhow::Error::new(err).context("Database error"))
-}
-
-/// PostgreSQL cuts identifiers to 63 bytes; compare index names as it stores them.
-fn postgres_identifier(name: &str) -> &str {
-    &name[..name.len().min(63)]
-}
-
-/// The index name from a PostgreSQL message (`… unique constraint "products_store_id_handle_key"`)
-/// or rebuilt from a SQLite one (`UNIQUE constraint failed: products.store_id, products.handle`).
-fn violated_index(message: &str) -> String {
-    if let Some(rest) = message.split("constraint failed: ").nth(1) {
-        let columns: Vec<(&str, &str)> = rest
-            .split(", ")
-            .filter_map(|qualified| qualified.trim().split_once('.'))
-            .collect();
-        if let Some((table, _)) = columns.first() {
-            let names: Vec<&str> = columns.iter().map(|(_, column)| *column).collect();
-            return format!("{table}_{}_key", names.join("_"));
-        }
-    }
-    message.split('"').nth(1).unwrap_or_default().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::violated_index;
-
-    #[test]
-    fn the_violated_index_is_read_from_postgres_and_sqlite_messages() {
-        assert_eq!(
-            violated_index(
-                "duplicate key value violates unique constraint \"products_store_id_handle_key\""
-            ),
-            "products_store_id_handle_key"
-        );
-        assert_eq!(
-            violated_index("UNIQUE constraint failed: products.store_id, products.handle"),
-            "products_store_id_handle_key"
-        );
     }
 }

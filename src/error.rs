@@ -1,6 +1,8 @@
 //! The one application error. Variants name kinds of failure, not call sites; the GraphQL layer
 //! maps each kind to a stable `extensions.code` in exactly one place (`graphql::errors`).
 
+mod constraints;
+
 /// What a shopper or merchant can fix about an input; rendered as `userErrors[].code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputErrorCode {
@@ -58,6 +60,14 @@ impl AppError {
         }
     }
 
+    /// Points an input error at another field (an input named differently at the API edge).
+    pub fn renamed(self, path: &[&str]) -> Self {
+        match self {
+            AppError::Invalid { message, code, .. } => AppError::invalid(path, code, message),
+            other => other,
+        }
+    }
+
     /// Prefixes the field path of an input error (used when validating items of a list).
     pub fn within(self, prefix: &[&str]) -> Self {
         match self {
@@ -77,7 +87,7 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        crate::db::constraint_error(err)
+        constraints::to_app_error(err)
     }
 }
 

@@ -1,52 +1,57 @@
 //! The GraphQL schema: storefront queries (a compatible subset of Shopify's Storefront API) and
-//! admin mutations, merged from one module per domain. Resolvers are thin: they read the store and
-//! loaders from the context and call one domain function.
+//! admin mutations, merged from one folder per domain (`catalog`, `inventory`, `stores`, each
+//! with its types and its storefront and admin resolvers side by side) over the shared pieces
+//! below. Resolvers are thin: they read the store and loaders from the context and call one
+//! domain function.
 
-pub mod admin_collections;
-pub mod admin_content;
-pub mod admin_inventory;
-pub mod admin_products;
-pub mod admin_store;
-pub mod collection;
-pub mod common;
-pub mod content;
+/// Products, variants, collections, menus and pages: types, storefront queries, admin mutations.
+pub mod catalog;
+/// What resolvers read from the context: state, tenant, admin check, write transactions.
 pub mod context;
+/// `@inContext` and `@defer`, accepted for Shopify clients.
 pub mod directives;
+/// The one mapping from `AppError` to GraphQL errors and user errors.
 pub mod errors;
+/// Decoding global IDs of inputs, and input objects shared by admin mutations.
 pub mod inputs;
+/// Stock levels and the admin stock mutations.
+pub mod inventory;
+/// Limits on what one request may ask: cost, depth, aliases, directives.
+pub mod limits;
+/// Per-request DataLoaders.
 pub mod loaders;
+/// `MoneyV2`.
+pub mod money;
+/// The `Node` interface, `node` and `nodes`.
 pub mod node;
+/// Relay connections over keyset and offset lists.
 pub mod pagination;
-pub mod product;
+/// String scalars of the Storefront API.
 pub mod scalars;
-pub mod shop;
-pub mod storefront;
-pub mod variant;
+/// The shop and the `storeUpdate` admin mutation.
+pub mod stores;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(shop::ShopQuery, storefront::CatalogQuery);
+pub struct QueryRoot(stores::ShopQuery, catalog::CatalogQuery);
 
 /// Every mutation field (admin only for now).
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
-    admin_products::AdminProductMutation,
-    admin_inventory::AdminInventoryMutation,
-    admin_collections::AdminCollectionMutation,
-    admin_content::AdminContentMutation,
-    admin_store::AdminStoreMutation,
+    catalog::AdminProductMutation,
+    inventory::AdminInventoryMutation,
+    catalog::AdminCollectionMutation,
+    catalog::AdminContentMutation,
+    stores::AdminStoreMutation,
 );
 
 pub type VitrineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// Most nested a document may be; real storefront queries stay far below.
-const MAX_DEPTH: usize = 15;
-
 /// The schema without runtime data, for exporting its SDL.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(
+    let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
@@ -55,8 +60,8 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     .directive(directives::defer())
     .register_output_type::<node::Node>()
     .register_input_type::<scalars::CountryCode>()
-    .register_input_type::<scalars::LanguageCode>()
-    .limit_depth(MAX_DEPTH)
+    .register_input_type::<scalars::LanguageCode>();
+    limits::apply(builder)
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

@@ -3,6 +3,7 @@
 
 pub mod endpoint;
 pub mod operations;
+pub mod request;
 
 use axum::Router;
 use axum::routing::get;

@@ -1,10 +1,10 @@
 //! The demo store behind `vitrine seed --demo` and the first start on the embedded default: about
 //! fifty products (generated from the small tables below), collections, menus and pages. It owns
 //! only the demo data and goes through the same domain functions as the admin API. It must not
-//! write tables directly or skip validation. Everything is created in one transaction, so a failed
-//! seed leaves no half-filled store.
+//! write tables directly or skip validation. It runs in the caller's transaction, so a failed seed
+//! leaves no half-filled store.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use crate::catalog::collections::{CollectionInput, create_collection};
@@ -285,20 +285,19 @@ const FOOTER_LINKS: [(&str, &str); 3] = [
 
 /// Creates the demo store (name "Vitrine Demo", the given domain, USD) and its catalog; returns the
 /// store and its token secrets.
-pub async fn seed_demo(db: &DatabaseConnection, domain: &str) -> Result<CreatedStore> {
-    let tx = db.begin().await?;
-    let created = stores::create_store(&tx, "Vitrine Demo", domain, "USD").await?;
-    let store = stores::find_store(&tx, created.store_id)
+pub async fn seed_demo(tx: &impl ConnectionTrait, domain: &str) -> Result<CreatedStore> {
+    let created = stores::create_store(tx, "Vitrine Demo", domain, "USD").await?;
+    let store = stores::find_store(tx, created.store_id)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo store missing after creation")))?;
     let currency = CurrencyCode::parse(&store.currency)?;
     let products = demo_products();
     let mut product_ids = Vec::with_capacity(products.len());
     for product in &products {
-        let model = create_product(&tx, &store, product.clone().into_input(currency)).await?;
+        let model = create_product(tx, &store, product.clone().into_input(currency)).await?;
         product_ids.push(model.id);
     }
-    let collection_links = create_collections(&tx, &store, &products, &product_ids).await?;
+    let collection_links = create_collections(tx, &store, &products, &product_ids).await?;
     for (title, handle, body_html) in PAGES {
         let page = PageInput {
             title: Some(title.to_string()),
@@ -306,24 +305,23 @@ pub async fn seed_demo(db: &DatabaseConnection, domain: &str) -> Result<CreatedS
             body_html: Some(body_html.to_string()),
             ..PageInput::default()
         };
-        create_page(&tx, &store, page).await?;
+        create_page(tx, &store, page).await?;
     }
     let header = std::iter::once(menu_link("Home", "/".to_string()))
         .chain(collection_links)
         .collect();
-    upsert_menu(&tx, &store, "main-menu", "Main menu", header).await?;
+    upsert_menu(tx, &store, "main-menu", "Main menu", header).await?;
     let footer = FOOTER_LINKS
         .iter()
         .map(|(title, url)| menu_link(title, url.to_string()))
         .collect();
-    upsert_menu(&tx, &store, "footer", "Footer", footer).await?;
-    tx.commit().await?;
+    upsert_menu(tx, &store, "footer", "Footer", footer).await?;
     Ok(created)
 }
 
 /// Creates the demo collections and returns a menu link to each.
 async fn create_collections(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     products: &[DemoProduct],
     product_ids: &[Uuid],

@@ -6,21 +6,20 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::net::TcpListener;
 
 use crate::cache::{self, Cache};
 use crate::config::Settings;
-use crate::db::{self, StatementCounter};
+use crate::db::{self, Database};
 use crate::graphql;
 use crate::http::{self, HttpState};
 
-/// What every request shares: the database, the cache, the statement counter.
+/// What every request shares: the database and the cache.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Database,
     pub cache: Arc<dyn Cache>,
-    pub statements: StatementCounter,
 }
 
 pub struct Application {
@@ -30,18 +29,14 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
-        let (db, statements) = db::connect(settings).await?;
+        let db = db::connect(settings).await?;
         let cache = cache::connect(settings.redis_url.as_deref()).await?;
         let listener = TcpListener::bind(&settings.listen)
             .await
             .with_context(|| format!("Failed to listen on {}", settings.listen))?;
         Ok(Application {
             listener,
-            state: AppState {
-                db,
-                cache,
-                statements,
-            },
+            state: AppState { db, cache },
         })
     }
 
@@ -70,11 +65,27 @@ impl Application {
     }
 }
 
-/// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None)
+/// The PostgreSQL advisory lock that one migrator holds at a time (any constant, shared by all
+/// instances).
+const MIGRATION_LOCK: i64 = 0x0076_6974_7269_6e65; // "vitrine" in ASCII
+
+/// Applies every pending migration, once, however many instances start together: they take turns
+/// on a PostgreSQL advisory lock held by the migration transaction (on SQLite, on the write lock),
+/// and each one after the first finds nothing left to do.
+pub async fn migrate(db: &Database) -> anyhow::Result<()> {
+    let tx = db
+        .begin()
         .await
-        .context("Failed to run migrations")
+        .context("Failed to begin the migration transaction")?;
+    if db.backend() == DbBackend::Postgres {
+        tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await
+            .context("Failed to take the migration lock")?;
+    }
+    Migrator::up(&tx, None)
+        .await
+        .context("Failed to run migrations")?;
+    tx.commit().await.context("Failed to commit migrations")
 }
 
 async fn shutdown_signal() {

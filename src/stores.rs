@@ -3,10 +3,9 @@
 //! hash is stored.
 
 use chrono::Utc;
-use entities::{api_token, prelude::*, store};
+use entities::{api_token, prelude::*, product_variant, store};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -40,7 +39,7 @@ impl TokenKind {
 }
 
 /// A new store with the secrets of its first tokens (shown once, never stored).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreatedStore {
     pub store_id: Uuid,
     pub name: String,
@@ -60,7 +59,7 @@ pub struct StoreInput {
 
 /// Creates a store and one storefront and one admin token.
 pub async fn create_store(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     name: &str,
     domain: &str,
     currency: &str,
@@ -70,7 +69,6 @@ pub async fn create_store(
     let currency = CurrencyCode::parse(currency)?;
     let now = Utc::now();
     let store_id = Uuid::now_v7();
-    let tx = db.begin().await?;
     store::ActiveModel {
         id: Set(store_id),
         name: Set(name.clone()),
@@ -83,11 +81,10 @@ pub async fn create_store(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&tx)
+    .insert(db)
     .await?;
-    let storefront_token = issue_token(&tx, store_id, TokenKind::Storefront).await?;
-    let admin_token = issue_token(&tx, store_id, TokenKind::Admin).await?;
-    tx.commit().await?;
+    let storefront_token = issue_token(db, store_id, TokenKind::Storefront).await?;
+    let admin_token = issue_token(db, store_id, TokenKind::Admin).await?;
     Ok(CreatedStore {
         store_id,
         name,
@@ -161,13 +158,16 @@ pub async fn find_store_by_domain(
         .await?)
 }
 
-/// Updates a store's details; absent fields stay as they are.
+/// Updates a store's details; absent fields stay as they are. The currency can change only while
+/// no variant has a price: prices are stored in the currency's minor units, so USD 19.99 would
+/// silently become JPY 1999.
 pub async fn update_store(
     db: &impl ConnectionTrait,
     store: &Store,
     input: StoreInput,
 ) -> Result<Store> {
-    let mut active: store::ActiveModel = store.clone().into();
+    let current = lock(db, store.id, Lock::Exclusive).await?;
+    let mut active: store::ActiveModel = current.clone().into();
     if let Some(name) = input.name {
         active.name = Set(validate_name(&name)?);
     }
@@ -175,13 +175,61 @@ pub async fn update_store(
         active.domain = Set(validate_domain(&domain)?);
     }
     if let Some(currency) = input.currency {
-        active.currency = Set(CurrencyCode::parse(&currency)?.code().to_string());
+        let currency = CurrencyCode::parse(&currency)
+            .map_err(|err| err.renamed(&["currencyCode"]))?
+            .code();
+        if currency != current.currency && has_prices(db, store).await? {
+            return Err(AppError::invalid(
+                &["currencyCode"],
+                InputErrorCode::Invalid,
+                "the currency can't change once variants have prices: prices are kept in the \
+                 current currency's minor units",
+            ));
+        }
+        active.currency = Set(currency.to_string());
     }
     if let Some(description) = input.description {
         active.description = Set(description);
     }
     active.updated_at = Set(Utc::now());
     Ok(active.update(db).await?)
+}
+
+/// How `lock` holds the store row for the rest of the caller's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Catalog writes: many may hold it; a currency change waits for them (and they for it).
+    Shared,
+    /// Store updates.
+    Exclusive,
+}
+
+/// The store as it is now, its row locked for the rest of the caller's transaction (on SQLite
+/// the writer's transaction already holds the database). Catalog writes read the currency
+/// through this, never from the request's cached copy.
+pub async fn lock(db: &impl ConnectionTrait, store_id: Uuid, lock: Lock) -> Result<Store> {
+    let query = store::Entity::find_by_id(store_id);
+    let query = match lock {
+        Lock::Shared => query.lock_shared(),
+        Lock::Exclusive => query.lock_exclusive(),
+    };
+    query.one(db).await?.ok_or(AppError::NotFound)
+}
+
+async fn has_prices(db: &impl ConnectionTrait, store: &Store) -> Result<bool> {
+    let priced = ProductVariant::find()
+        .select_only()
+        .column(product_variant::Column::Id)
+        .filter(product_variant::Column::StoreId.eq(store.id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(product_variant::Column::PriceMinor.ne(0))
+                .add(product_variant::Column::CompareAtMinor.is_not_null()),
+        )
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    Ok(priced.is_some())
 }
 
 fn validate_name(name: &str) -> Result<String> {

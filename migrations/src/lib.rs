@@ -9,6 +9,7 @@ mod m0003_inventory;
 mod m0004_carts_and_customers;
 mod m0005_orders_and_payments;
 mod m0006_idempotency_and_outbox;
+mod m0007_stock_rules_and_tenant_indexes;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_carts_and_customers::Migration),
             Box::new(m0005_orders_and_payments::Migration),
             Box::new(m0006_idempotency_and_outbox::Migration),
+            Box::new(m0007_stock_rules_and_tenant_indexes::Migration),
         ]
     }
 }

@@ -1,11 +1,13 @@
-//! Manual collections: their details and the ordered products they hold.
+//! Manual collections: their details and the ordered products they hold. Writes run in the
+//! caller's transaction and lock the collection row first, so two writes to one collection's
+//! products run one after another (positions stay distinct, a product is added once).
 
 use chrono::Utc;
 use entities::{collection, collection_product, prelude::*, product};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -35,14 +37,13 @@ pub enum CollectionSort {
 }
 
 pub async fn create_collection(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     input: CollectionInput,
 ) -> Result<collection::Model> {
     let title = handle::validate_title(input.title.as_deref().unwrap_or_default())?;
     let handle = handle::choose(input.handle.as_deref(), &title)?;
     let now = Utc::now();
-    let tx = db.begin().await?;
     let collection = collection::ActiveModel {
         id: Set(Uuid::now_v7()),
         store_id: Set(store.id),
@@ -56,16 +57,15 @@ pub async fn create_collection(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&tx)
+    .insert(db)
     .await?;
     add_members(
-        &tx,
+        db,
         store,
         collection.id,
         input.products.as_deref().unwrap_or_default(),
     )
     .await?;
-    tx.commit().await?;
     Ok(collection)
 }
 
@@ -75,9 +75,8 @@ pub async fn update_collection(
     collection_id: Uuid,
     input: CollectionInput,
 ) -> Result<collection::Model> {
-    let mut collection = find_collection_by_id(db, store, collection_id)
+    let mut collection = lock_collection(db, store, collection_id)
         .await?
-        .ok_or(AppError::NotFound)?
         .into_active_model();
     if let Some(title) = &input.title {
         collection.title = Set(handle::validate_title(title)?);
@@ -122,17 +121,13 @@ pub async fn delete_collection(
 
 /// Appends products to a collection (products already in it keep their place).
 pub async fn add_products(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     collection_id: Uuid,
     product_ids: &[Uuid],
 ) -> Result<collection::Model> {
-    let tx = db.begin().await?;
-    let collection = find_collection_by_id(&tx, store, collection_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    add_members(&tx, store, collection_id, product_ids).await?;
-    tx.commit().await?;
+    let collection = lock_collection(db, store, collection_id).await?;
+    add_members(db, store, collection_id, product_ids).await?;
     Ok(collection)
 }
 
@@ -142,10 +137,9 @@ pub async fn remove_products(
     collection_id: Uuid,
     product_ids: &[Uuid],
 ) -> Result<collection::Model> {
-    let collection = find_collection_by_id(db, store, collection_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let collection = lock_collection(db, store, collection_id).await?;
     CollectionProduct::delete_many()
+        .filter(collection_product::Column::StoreId.eq(store.id))
         .filter(collection_product::Column::CollectionId.eq(collection_id))
         .filter(collection_product::Column::ProductId.is_in(product_ids.iter().copied()))
         .exec(db)
@@ -180,6 +174,7 @@ async fn add_members(
     let present: Vec<Uuid> = CollectionProduct::find()
         .select_only()
         .column(collection_product::Column::ProductId)
+        .filter(collection_product::Column::StoreId.eq(store.id))
         .filter(collection_product::Column::CollectionId.eq(collection_id))
         .into_tuple()
         .all(db)
@@ -187,6 +182,7 @@ async fn add_members(
     let last: Option<i32> = CollectionProduct::find()
         .select_only()
         .expr(Func::max(Expr::col(collection_product::Column::Position)))
+        .filter(collection_product::Column::StoreId.eq(store.id))
         .filter(collection_product::Column::CollectionId.eq(collection_id))
         .into_tuple()
         .one(db)
@@ -214,6 +210,20 @@ async fn add_members(
         CollectionProduct::insert_many(rows).exec(db).await?;
     }
     Ok(())
+}
+
+/// A collection of this store, locked for the rest of the caller's transaction, or `NotFound`.
+async fn lock_collection(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    collection_id: Uuid,
+) -> Result<collection::Model> {
+    Collection::find_by_id(collection_id)
+        .filter(collection::Column::StoreId.eq(store.id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn find_collection_by_id(

@@ -161,6 +161,18 @@ pub async fn find_page_by_id(
         .await?)
 }
 
+pub async fn pages_by_ids(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    ids: &[Uuid],
+) -> Result<Vec<page::Model>> {
+    Ok(Page::find()
+        .filter(page::Column::StoreId.eq(store.id))
+        .filter(page::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
 pub async fn find_page_by_handle(
     db: &impl ConnectionTrait,
     store: &Store,

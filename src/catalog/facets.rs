@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::filters::{FilterGroup, ProductFilter};
 use super::listing::ProductListing;
 use crate::error::Result;
-use crate::money::{CurrencyCode, Money};
+use crate::money::Money;
 use crate::stores::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,7 @@ async fn availability(
         let count = Product::find()
             .filter(base.clone())
             .filter(crate::catalog::filters::filters_condition(
+                store.id,
                 &[ProductFilter::Available(available)],
                 None,
             ))
@@ -157,7 +158,7 @@ async fn price(
         Some(row) => row.try_get("", "max")?,
         None => None,
     };
-    let currency = CurrencyCode::parse(&store.currency)?;
+    let currency = crate::stores::currency(store);
     let values = max
         .map(|max| {
             let max: f64 = Money::new(max, currency).amount().parse().unwrap_or(0.0);
@@ -194,6 +195,7 @@ async fn tags(db: &impl ConnectionTrait, store: &Store, listing: &ProductListing
             Alias::new("count"),
         )
         .from(ProductTag)
+        .and_where(Expr::col((ProductTag, product_tag::Column::StoreId)).eq(store.id))
         .and_where(
             Expr::col((ProductTag, product_tag::Column::ProductId)).in_subquery(listed_ids(
                 store,
@@ -243,8 +245,10 @@ async fn options(
                 ProductOption,
                 Expr::col((ProductOption, product_option::Column::ProductId))
                     .equals((ProductVariant, product_variant::Column::ProductId))
+                    .and(Expr::col((ProductOption, product_option::Column::StoreId)).eq(store.id))
                     .and(Expr::col((ProductOption, product_option::Column::Position)).eq(position)),
             )
+            .and_where(Expr::col((ProductVariant, product_variant::Column::StoreId)).eq(store.id))
             .and_where(
                 Expr::col((ProductVariant, product_variant::Column::ProductId))
                     .in_subquery(listed_ids(store, listing, &FilterGroup::VariantOption)),

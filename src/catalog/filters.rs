@@ -1,11 +1,14 @@
 //! SQL conditions on `products` for search terms and storefront filters (`ProductFilter`).
 //! Filters of the same kind are alternatives (OR); different kinds must all hold (AND). Every
-//! condition is a portable sea-query expression, so it runs on PostgreSQL and SQLite alike.
+//! condition is a portable sea-query expression, so it runs on PostgreSQL and SQLite alike, and
+//! every subquery it correlates names the store as well as the product, so it stays inside the
+//! tenant and uses the `(store_id, …)` indexes.
 
 use entities::{
     inventory_level, prelude::*, product, product_option, product_tag, product_variant,
 };
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
+use uuid::Uuid;
 
 use super::search_query::{Field, Term};
 
@@ -51,12 +54,12 @@ impl ProductFilter {
         }
     }
 
-    fn condition(&self) -> Expr {
+    fn condition(&self, store_id: Uuid) -> Expr {
         match self {
-            ProductFilter::Available(true) => Expr::exists(available_variant()),
-            ProductFilter::Available(false) => Expr::exists(available_variant()).not(),
+            ProductFilter::Available(true) => Expr::exists(available_variant(store_id)),
+            ProductFilter::Available(false) => Expr::exists(available_variant(store_id)).not(),
             ProductFilter::Price { min, max } => {
-                let mut variant = variant_of_product();
+                let mut variant = variant_of_product(store_id);
                 let price = Expr::col((ProductVariant, product_variant::Column::PriceMinor));
                 if let Some(min) = min {
                     variant.and_where(price.clone().gte(*min));
@@ -72,14 +75,20 @@ impl ProductFilter {
             ProductFilter::Vendor(value) => {
                 equals_ignoring_case(Expr::col((Product, product::Column::Vendor)), value)
             }
-            ProductFilter::Tag(tag) => Expr::exists(tag_of_product(tag, false)),
-            ProductFilter::VariantOption { name, value } => Expr::exists(option_value(name, value)),
+            ProductFilter::Tag(tag) => Expr::exists(tag_of_product(store_id, tag, false)),
+            ProductFilter::VariantOption { name, value } => {
+                Expr::exists(option_value(store_id, name, value))
+            }
         }
     }
 }
 
 /// The AND of every group's OR, leaving out the `except` group (for facet counts).
-pub fn filters_condition(filters: &[ProductFilter], except: Option<&FilterGroup>) -> Condition {
+pub fn filters_condition(
+    store_id: Uuid,
+    filters: &[ProductFilter],
+    except: Option<&FilterGroup>,
+) -> Condition {
     let mut all = Condition::all();
     let mut groups: Vec<FilterGroup> = Vec::new();
     for filter in filters {
@@ -91,7 +100,7 @@ pub fn filters_condition(filters: &[ProductFilter], except: Option<&FilterGroup>
     for group in groups {
         let mut any = Condition::any();
         for filter in filters.iter().filter(|f| f.group() == group) {
-            any = any.add(filter.condition());
+            any = any.add(filter.condition(store_id));
         }
         all = all.add(any);
     }
@@ -99,16 +108,16 @@ pub fn filters_condition(filters: &[ProductFilter], except: Option<&FilterGroup>
 }
 
 /// The AND of the search terms.
-pub fn terms_condition(terms: &[Term]) -> Condition {
+pub fn terms_condition(store_id: Uuid, terms: &[Term]) -> Condition {
     let mut all = Condition::all();
     for term in terms {
-        let matched = term_condition(term);
+        let matched = term_condition(store_id, term);
         all = all.add(if term.negated { matched.not() } else { matched });
     }
     all
 }
 
-fn term_condition(term: &Term) -> Expr {
+fn term_condition(store_id: Uuid, term: &Term) -> Expr {
     let column = |c: product::Column| Expr::col((Product, c));
     let matches = |c: product::Column| matches_text(column(c), &term.value, term.prefix);
     match term.field {
@@ -116,9 +125,9 @@ fn term_condition(term: &Term) -> Expr {
         Field::Vendor => matches(product::Column::Vendor),
         Field::ProductType => matches(product::Column::ProductType),
         Field::Handle => matches(product::Column::Handle),
-        Field::Tag => Expr::exists(tag_of_product(&term.value, term.prefix)),
+        Field::Tag => Expr::exists(tag_of_product(store_id, &term.value, term.prefix)),
         Field::AvailableForSale => {
-            ProductFilter::Available(term.value.eq_ignore_ascii_case("true")).condition()
+            ProductFilter::Available(term.value.eq_ignore_ascii_case("true")).condition(store_id)
         }
         Field::Text => {
             let pattern = contains_pattern(&term.value);
@@ -129,7 +138,7 @@ fn term_condition(term: &Term) -> Expr {
                 .or(like(product::Column::Vendor))
                 .or(like(product::Column::ProductType))
                 .or(like(product::Column::DescriptionHtml))
-                .or(Expr::exists(tag_of_product(&term.value, false)))
+                .or(Expr::exists(tag_of_product(store_id, &term.value, false)))
         }
     }
 }
@@ -160,10 +169,11 @@ fn equals_ignoring_case(column: Expr, value: &str) -> Expr {
     Expr::expr(Func::lower(column)).eq(value.to_lowercase())
 }
 
-fn variant_of_product() -> SelectStatement {
+fn variant_of_product(store_id: Uuid) -> SelectStatement {
     Query::select()
         .expr(Expr::val(1))
         .from(ProductVariant)
+        .and_where(Expr::col((ProductVariant, product_variant::Column::StoreId)).eq(store_id))
         .and_where(
             Expr::col((ProductVariant, product_variant::Column::ProductId))
                 .equals((Product, product::Column::Id)),
@@ -171,13 +181,14 @@ fn variant_of_product() -> SelectStatement {
         .to_owned()
 }
 
-fn available_variant() -> SelectStatement {
-    let mut variant = variant_of_product();
+fn available_variant(store_id: Uuid) -> SelectStatement {
+    let mut variant = variant_of_product(store_id);
     variant
         .inner_join(
             InventoryLevel,
             Expr::col((InventoryLevel, inventory_level::Column::VariantId))
-                .equals((ProductVariant, product_variant::Column::Id)),
+                .equals((ProductVariant, product_variant::Column::Id))
+                .and(Expr::col((InventoryLevel, inventory_level::Column::StoreId)).eq(store_id)),
         )
         .and_where(
             Expr::col((InventoryLevel, inventory_level::Column::OnHand))
@@ -190,7 +201,7 @@ fn available_variant() -> SelectStatement {
     variant
 }
 
-fn tag_of_product(tag: &str, prefix: bool) -> SelectStatement {
+fn tag_of_product(store_id: Uuid, tag: &str, prefix: bool) -> SelectStatement {
     let tag_column = Expr::expr(Func::lower(Expr::col((
         ProductTag,
         product_tag::Column::Tag,
@@ -204,6 +215,7 @@ fn tag_of_product(tag: &str, prefix: bool) -> SelectStatement {
     Query::select()
         .expr(Expr::val(1))
         .from(ProductTag)
+        .and_where(Expr::col((ProductTag, product_tag::Column::StoreId)).eq(store_id))
         .and_where(
             Expr::col((ProductTag, product_tag::Column::ProductId))
                 .equals((Product, product::Column::Id)),
@@ -212,7 +224,7 @@ fn tag_of_product(tag: &str, prefix: bool) -> SelectStatement {
         .to_owned()
 }
 
-fn option_value(name: &str, value: &str) -> SelectStatement {
+fn option_value(store_id: Uuid, name: &str, value: &str) -> SelectStatement {
     let position = Expr::col((ProductOption, product_option::Column::Position));
     let at = |n: i32, column: product_variant::Column| {
         position
@@ -220,12 +232,13 @@ fn option_value(name: &str, value: &str) -> SelectStatement {
             .eq(n)
             .and(Expr::col((ProductVariant, column)).eq(value))
     };
-    let mut variant = variant_of_product();
+    let mut variant = variant_of_product(store_id);
     variant
         .inner_join(
             ProductOption,
             Expr::col((ProductOption, product_option::Column::ProductId))
-                .equals((ProductVariant, product_variant::Column::ProductId)),
+                .equals((ProductVariant, product_variant::Column::ProductId))
+                .and(Expr::col((ProductOption, product_option::Column::StoreId)).eq(store_id)),
         )
         .and_where(equals_ignoring_case(
             Expr::col((ProductOption, product_option::Column::Name)),

@@ -5,11 +5,11 @@ use entities::{
     prelude::*, product, product_image, product_option, product_option_value, product_tag,
     product_variant,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::{ProductStatus, Visibility};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::stores::Store;
 
 /// Which product to find.
@@ -34,6 +34,23 @@ pub async fn find_product(
         query = query.filter(product::Column::Status.eq(ProductStatus::Active.as_str()));
     }
     Ok(query.one(db).await?)
+}
+
+/// A product of this store, locked for the rest of the caller's transaction (on SQLite the
+/// writer's transaction already holds the database), or `NotFound`. Every write to a product or
+/// its variants takes this lock first, so such writes run one after another and each sees the
+/// last one's variants (the denormalised price range depends on it).
+pub async fn lock_product(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_id: Uuid,
+) -> Result<product::Model> {
+    Product::find_by_id(product_id)
+        .filter(product::Column::StoreId.eq(store.id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Products by id, keeping only those the caller may see.

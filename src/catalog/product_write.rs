@@ -1,10 +1,11 @@
-//! Creating, updating and deleting products, each in one transaction.
+//! Creating, updating and deleting products, in the caller's transaction: an invalid input
+//! returns an error before the caller commits, so it changes nothing.
 
 use chrono::Utc;
-use entities::{prelude::*, product, product_image, product_option, product_tag};
+use entities::{prelude::*, product, product_image, product_option, product_tag, product_variant};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -12,15 +13,18 @@ use super::product_input::{
     ImageInput, ProductInput, VariantInput, check_images, check_new_product, check_option_names,
     check_tags, check_variant, check_variant_count,
 };
-use super::variant_write::{insert_variants, refresh_price_range, sync_option_values};
+use super::product_read::lock_product;
+use super::variant_write::{
+    current_currency, insert_variants, refresh_price_range, sync_option_values,
+};
 use super::{ProductStatus, handle};
 use crate::error::{AppError, InputErrorCode, Result};
-use crate::money::CurrencyCode;
+use crate::inventory::levels;
 use crate::stores::Store;
 
 /// Creates a product with its options, variants (and their stock), images and tags.
 pub async fn create_product(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     input: ProductInput,
 ) -> Result<product::Model> {
@@ -41,7 +45,7 @@ pub async fn create_product(
         variants.push(VariantInput::default());
     }
     check_variant_count(variants.len())?;
-    let currency = CurrencyCode::parse(&store.currency)?;
+    let currency = current_currency(db, store).await?;
     let checked = variants
         .iter()
         .enumerate()
@@ -58,8 +62,7 @@ pub async fn create_product(
     let now = Utc::now();
     let status = input.status.unwrap_or(ProductStatus::Active);
     let product_id = Uuid::now_v7();
-    let tx = db.begin().await?;
-    let product = product::ActiveModel {
+    product::ActiveModel {
         id: Set(product_id),
         store_id: Set(store.id),
         handle: Set(handle),
@@ -77,9 +80,9 @@ pub async fn create_product(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&tx)
+    .insert(db)
     .await?;
-    replace_tags(&tx, store, product_id, &tags).await?;
+    replace_tags(db, store, product_id, &tags).await?;
     for (index, name) in option_names.iter().enumerate() {
         product_option::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -88,20 +91,18 @@ pub async fn create_product(
             name: Set(name.clone()),
             position: Set(index as i32 + 1),
         }
-        .insert(&tx)
+        .insert(db)
         .await?;
     }
-    insert_variants(&tx, store, product_id, &checked, 1).await?;
-    sync_option_values(&tx, store, product_id).await?;
-    replace_images(&tx, store, product_id, &images).await?;
-    let product = refresh_price_range(&tx, product).await?;
-    tx.commit().await?;
-    Ok(product)
+    insert_variants(db, store, product_id, &checked, 1).await?;
+    sync_option_values(db, store, product_id).await?;
+    replace_images(db, store, product_id, &images).await?;
+    refresh_price_range(db, store, product_id).await
 }
 
 /// Updates a product's own fields, tags and images; absent fields stay as they are.
 pub async fn update_product(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     product_id: Uuid,
     input: ProductInput,
@@ -113,8 +114,7 @@ pub async fn update_product(
             "change variants with productVariantsBulkCreate, Update or Delete",
         ));
     }
-    let tx = db.begin().await?;
-    let existing = find_for_update(&tx, store, product_id).await?;
+    let existing = lock_product(db, store, product_id).await?;
     let was_active = existing.status == ProductStatus::Active.as_str();
     let mut product = existing.into_active_model();
     if let Some(title) = &input.title {
@@ -145,46 +145,39 @@ pub async fn update_product(
         product.seo_description = Set(input.seo_description);
     }
     if let Some(tags) = &input.tags {
-        replace_tags(&tx, store, product_id, &check_tags(tags)?).await?;
+        replace_tags(db, store, product_id, &check_tags(tags)?).await?;
     }
     if let Some(images) = &input.images {
         check_images(images)?;
-        replace_images(&tx, store, product_id, images).await?;
+        replace_images(db, store, product_id, images).await?;
     }
     product.updated_at = Set(Utc::now());
-    let product = product.update(&tx).await?;
-    tx.commit().await?;
-    Ok(product)
+    Ok(product.update(db).await?)
 }
 
-/// Deletes a product; its variants, options, images, tags and stock go with it.
+/// Deletes a product; its variants, options, images, tags and stock go with it (the stock
+/// leaves through the ledger), and carts holding its variants lose those lines.
 pub async fn delete_product(
     db: &impl ConnectionTrait,
     store: &Store,
     product_id: Uuid,
 ) -> Result<()> {
-    let deleted = Product::delete_many()
+    lock_product(db, store, product_id).await?;
+    let variant_ids: Vec<Uuid> = ProductVariant::find()
+        .select_only()
+        .column(product_variant::Column::Id)
+        .filter(product_variant::Column::StoreId.eq(store.id))
+        .filter(product_variant::Column::ProductId.eq(product_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    levels::retire(db, store, &variant_ids, "product deleted").await?;
+    Product::delete_many()
         .filter(product::Column::StoreId.eq(store.id))
         .filter(product::Column::Id.eq(product_id))
         .exec(db)
         .await?;
-    if deleted.rows_affected == 0 {
-        return Err(AppError::NotFound);
-    }
     Ok(())
-}
-
-/// A product of this store, or `NotFound`.
-pub async fn find_for_update(
-    db: &impl ConnectionTrait,
-    store: &Store,
-    product_id: Uuid,
-) -> Result<product::Model> {
-    Product::find_by_id(product_id)
-        .filter(product::Column::StoreId.eq(store.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
 }
 
 async fn replace_tags(
@@ -194,6 +187,7 @@ async fn replace_tags(
     tags: &[String],
 ) -> Result<()> {
     ProductTag::delete_many()
+        .filter(product_tag::Column::StoreId.eq(store.id))
         .filter(product_tag::Column::ProductId.eq(product_id))
         .exec(db)
         .await?;
@@ -220,6 +214,7 @@ async fn replace_images(
     images: &[ImageInput],
 ) -> Result<()> {
     ProductImage::delete_many()
+        .filter(product_image::Column::StoreId.eq(store.id))
         .filter(product_image::Column::ProductId.eq(product_id))
         .exec(db)
         .await?;

@@ -1,65 +1,66 @@
 //! Adding, changing and removing the variants of a product, keeping its option values and its
-//! denormalised price range in step.
+//! denormalised price range in step. Every function locks the product row first
+//! (`product_read::lock_product`), so two writes to one product's variants run one after
+//! another and the price range is recomputed from the variants as the last write left them.
+//! Functions run in the caller's transaction.
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use entities::{prelude::*, product, product_option, product_option_value, product_variant};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionSession, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
 use super::product_input::{
     CheckedVariant, VariantInput, check_variant, check_variant_count, variant_title,
 };
-use super::product_write::find_for_update;
+use super::product_read::lock_product;
 use crate::error::{AppError, InputErrorCode, Result};
-use crate::inventory;
+use crate::inventory::levels;
 use crate::money::CurrencyCode;
-use crate::stores::Store;
+use crate::stores::{self, Store};
 
 /// Adds variants to a product; each may carry an initial stock quantity.
 pub async fn bulk_create_variants(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     product_id: Uuid,
     variants: Vec<VariantInput>,
 ) -> Result<Vec<product_variant::Model>> {
-    let tx = db.begin().await?;
-    let product = find_for_update(&tx, store, product_id).await?;
-    let existing = variants_of(&tx, product_id).await?;
+    let currency = current_currency(db, store).await?;
+    lock_product(db, store, product_id).await?;
+    let existing = variants_of(db, store, product_id).await?;
     check_variant_count(existing.len() + variants.len())?;
-    let option_count = options_of(&tx, product_id).await?.len();
-    let currency = CurrencyCode::parse(&store.currency)?;
-    let checked = check_all(&variants, option_count, currency, true)?;
+    let option_count = options_of(db, store, product_id).await?.len();
+    let checked = check_all(currency, &variants, option_count, true)?;
     let next_position = existing.iter().map(|v| v.position).max().unwrap_or(0) + 1;
-    let created = insert_variants(&tx, store, product_id, &checked, next_position).await?;
-    sync_option_values(&tx, store, product_id).await?;
-    refresh_price_range(&tx, product).await?;
-    tx.commit().await?;
+    let created = insert_variants(db, store, product_id, &checked, next_position).await?;
+    sync_option_values(db, store, product_id).await?;
+    refresh_price_range(db, store, product_id).await?;
     Ok(created)
 }
 
 /// Changes price, compare-at price, SKU, option values or shipping of existing variants.
 pub async fn bulk_update_variants(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     product_id: Uuid,
     variants: Vec<VariantInput>,
 ) -> Result<Vec<product_variant::Model>> {
     check_variant_count(variants.len())?;
-    let tx = db.begin().await?;
-    let product = find_for_update(&tx, store, product_id).await?;
-    let existing: HashMap<Uuid, product_variant::Model> = variants_of(&tx, product_id)
+    let currency = current_currency(db, store).await?;
+    lock_product(db, store, product_id).await?;
+    let existing: HashMap<Uuid, product_variant::Model> = variants_of(db, store, product_id)
         .await?
         .into_iter()
         .map(|variant| (variant.id, variant))
         .collect();
-    let option_count = options_of(&tx, product_id).await?.len();
-    let currency = CurrencyCode::parse(&store.currency)?;
-    let checked = check_all(&variants, option_count, currency, false)?;
+    let option_count = options_of(db, store, product_id).await?.len();
+    let checked = check_all(currency, &variants, option_count, false)?;
     let mut updated = Vec::with_capacity(variants.len());
     for (index, (input, change)) in variants.iter().zip(checked).enumerate() {
         let current = input
@@ -73,24 +74,23 @@ pub async fn bulk_update_variants(
                 )
             })?
             .clone();
-        updated.push(apply_change(&tx, current, change).await?);
+        updated.push(apply_change(db, current, change).await?);
     }
-    sync_option_values(&tx, store, product_id).await?;
-    refresh_price_range(&tx, product).await?;
-    tx.commit().await?;
+    sync_option_values(db, store, product_id).await?;
+    refresh_price_range(db, store, product_id).await?;
     Ok(updated)
 }
 
-/// Removes variants from a product; at least one variant always remains.
+/// Removes variants from a product; at least one variant always remains. Their stock leaves
+/// through the ledger, and carts holding them lose those lines.
 pub async fn bulk_delete_variants(
-    db: &impl TransactionTrait,
+    db: &impl ConnectionTrait,
     store: &Store,
     product_id: Uuid,
     variant_ids: &[Uuid],
 ) -> Result<product::Model> {
-    let tx = db.begin().await?;
-    let product = find_for_update(&tx, store, product_id).await?;
-    let existing = variants_of(&tx, product_id).await?;
+    lock_product(db, store, product_id).await?;
+    let existing = variants_of(db, store, product_id).await?;
     if let Some(unknown) = variant_ids
         .iter()
         .position(|id| !existing.iter().any(|v| v.id == *id))
@@ -111,21 +111,28 @@ pub async fn bulk_delete_variants(
             "a product must keep at least one variant",
         ));
     }
+    levels::retire(db, store, variant_ids, "variant deleted").await?;
     ProductVariant::delete_many()
+        .filter(product_variant::Column::StoreId.eq(store.id))
         .filter(product_variant::Column::ProductId.eq(product_id))
         .filter(product_variant::Column::Id.is_in(variant_ids.iter().copied()))
-        .exec(&tx)
+        .exec(db)
         .await?;
-    sync_option_values(&tx, store, product_id).await?;
-    let product = refresh_price_range(&tx, product).await?;
-    tx.commit().await?;
-    Ok(product)
+    sync_option_values(db, store, product_id).await?;
+    refresh_price_range(db, store, product_id).await
+}
+
+/// The store's currency as it is now, holding the store row so that it cannot change before the
+/// caller commits prices in it (`stores::update_store` takes the row exclusively).
+pub async fn current_currency(db: &impl ConnectionTrait, store: &Store) -> Result<CurrencyCode> {
+    let store = stores::lock(db, store.id, stores::Lock::Shared).await?;
+    Ok(stores::currency(&store))
 }
 
 fn check_all(
+    currency: CurrencyCode,
     variants: &[VariantInput],
     option_count: usize,
-    currency: CurrencyCode,
     creating: bool,
 ) -> Result<Vec<CheckedVariant>> {
     variants
@@ -207,7 +214,7 @@ pub async fn insert_variants(
         }
         .insert(db)
         .await?;
-        inventory::create_level(db, store, model.id, variant.inventory_quantity).await?;
+        levels::create_level(db, store, model.id, variant.inventory_quantity).await?;
         created.push(model);
     }
     Ok(created)
@@ -224,23 +231,21 @@ pub async fn sync_option_values(
     store: &Store,
     product_id: Uuid,
 ) -> Result<()> {
-    let variants = variants_of(db, product_id).await?;
-    for option in options_of(db, product_id).await? {
-        let used: Vec<&str> = {
-            let mut used: Vec<&str> = Vec::new();
-            for variant in &variants {
-                let value = match option.position {
-                    1 => variant.option1.as_str(),
-                    2 => variant.option2.as_str(),
-                    _ => variant.option3.as_str(),
-                };
-                if !used.contains(&value) {
-                    used.push(value);
-                }
+    let variants = variants_of(db, store, product_id).await?;
+    for option in options_of(db, store, product_id).await? {
+        let mut used: Vec<&str> = Vec::new();
+        for variant in &variants {
+            let value = match option.position {
+                1 => variant.option1.as_str(),
+                2 => variant.option2.as_str(),
+                _ => variant.option3.as_str(),
+            };
+            if !used.contains(&value) {
+                used.push(value);
             }
-            used
-        };
+        }
         let existing = ProductOptionValue::find()
+            .filter(product_option_value::Column::StoreId.eq(store.id))
             .filter(product_option_value::Column::OptionId.eq(option.id))
             .order_by_asc(product_option_value::Column::Position)
             .all(db)
@@ -252,26 +257,24 @@ pub async fn sync_option_values(
             .collect();
         if !unused.is_empty() {
             ProductOptionValue::delete_many()
+                .filter(product_option_value::Column::StoreId.eq(store.id))
                 .filter(product_option_value::Column::Id.is_in(unused))
                 .exec(db)
                 .await?;
         }
-        let mut position = existing
-            .iter()
-            .map(|value| value.position)
-            .max()
-            .unwrap_or(0);
+        let mut position = existing.iter().map(|value| value.position).max();
         for name in used {
             if existing.iter().any(|value| value.name == name) {
                 continue;
             }
-            position += 1;
+            let next = position.unwrap_or(0) + 1;
+            position = Some(next);
             product_option_value::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 store_id: Set(store.id),
                 option_id: Set(option.id),
                 name: Set(name.to_string()),
-                position: Set(position),
+                position: Set(next),
             }
             .insert(db)
             .await?;
@@ -280,28 +283,59 @@ pub async fn sync_option_values(
     Ok(())
 }
 
-/// Recomputes the product's lowest and highest variant price.
+/// Recomputes the product's lowest and highest variant price in one statement. Callers hold the
+/// product lock, so the statement sees every earlier write to the product's variants.
 pub async fn refresh_price_range(
     db: &impl ConnectionTrait,
-    product: product::Model,
+    store: &Store,
+    product_id: Uuid,
 ) -> Result<product::Model> {
-    let prices: Vec<i64> = variants_of(db, product.id)
-        .await?
-        .iter()
-        .map(|variant| variant.price_minor)
-        .collect();
-    let mut active = product.into_active_model();
-    active.price_min_minor = Set(prices.iter().copied().min().unwrap_or(0));
-    active.price_max_minor = Set(prices.iter().copied().max().unwrap_or(0));
-    active.updated_at = Set(Utc::now());
-    Ok(active.update(db).await?)
+    let price = |aggregate: fn(Expr) -> Expr| {
+        Expr::expr(Func::coalesce([
+            Expr::SubQuery(None, Box::new(variant_prices(store, aggregate).into())),
+            Expr::val(0_i64),
+        ]))
+    };
+    let updated = Product::update_many()
+        .col_expr(
+            product::Column::PriceMinMinor,
+            price(|c| Func::min(c).into()),
+        )
+        .col_expr(
+            product::Column::PriceMaxMinor,
+            price(|c| Func::max(c).into()),
+        )
+        .col_expr(product::Column::UpdatedAt, Expr::val(Utc::now()))
+        .filter(product::Column::StoreId.eq(store.id))
+        .filter(product::Column::Id.eq(product_id))
+        .exec_with_returning(db)
+        .await?;
+    updated.into_iter().next().ok_or(AppError::NotFound)
+}
+
+/// `SELECT aggregate(price_minor) FROM product_variants` of the product being updated.
+fn variant_prices(store: &Store, aggregate: fn(Expr) -> Expr) -> SelectStatement {
+    Query::select()
+        .expr(aggregate(Expr::col((
+            ProductVariant,
+            product_variant::Column::PriceMinor,
+        ))))
+        .from(ProductVariant)
+        .and_where(Expr::col((ProductVariant, product_variant::Column::StoreId)).eq(store.id))
+        .and_where(
+            Expr::col((ProductVariant, product_variant::Column::ProductId))
+                .equals((Product, product::Column::Id)),
+        )
+        .to_owned()
 }
 
 async fn variants_of(
     db: &impl ConnectionTrait,
+    store: &Store,
     product_id: Uuid,
 ) -> Result<Vec<product_variant::Model>> {
     Ok(ProductVariant::find()
+        .filter(product_variant::Column::StoreId.eq(store.id))
         .filter(product_variant::Column::ProductId.eq(product_id))
         .order_by_asc(product_variant::Column::Position)
         .all(db)
@@ -310,9 +344,11 @@ async fn variants_of(
 
 async fn options_of(
     db: &impl ConnectionTrait,
+    store: &Store,
     product_id: Uuid,
 ) -> Result<Vec<product_option::Model>> {
     Ok(ProductOption::find()
+        .filter(product_option::Column::StoreId.eq(store.id))
         .filter(product_option::Column::ProductId.eq(product_id))
         .order_by_asc(product_option::Column::Position)
         .all(db)

@@ -1,10 +1,18 @@
-//! Per-request DataLoaders, each with the request's store baked in, so that a page of products
-//! costs one query per kind of part (variants, options, images, tags, stock), not one per product.
+//! Per-request DataLoaders, each with the request's store baked in, and a cache that lives as long
+//! as the request.
+//!
+//! Batching is explicit, not timed: a loader sends its query as soon as it is asked (no window in
+//! which other calls may or may not join), and answers from the cache what it already holds. List
+//! resolvers ask once for all of their items (`catalog::prefetch`), so a page of products costs
+//! one query per kind of part (variants, options, images, tags, stock) whatever its size and
+//! however the executor interleaves the items; a field that reads a part afterwards finds it in
+//! the cache. Every requested key gets an answer (empty when it has none), so absent parts are
+//! cached too.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entities::{
     collection, inventory_level, product, product_image, product_option, product_option_value,
     product_variant,
@@ -14,7 +22,7 @@ use uuid::Uuid;
 
 use crate::catalog::{Visibility, collections, product_read};
 use crate::graphql::errors::GqlResult;
-use crate::inventory;
+use crate::inventory::levels;
 use crate::stores::Store;
 
 /// Everything a loader needs: the connection, the store and what the caller may see.
@@ -27,33 +35,56 @@ pub struct Scope {
 
 pub type OptionWithValues = (product_option::Model, Vec<product_option_value::Model>);
 
+type Cached<T> = DataLoader<T, HashMapCache>;
+
 /// The loaders of one request.
 pub struct Loaders {
-    pub product_by_id: DataLoader<ProductByIdLoader>,
-    pub variants_by_product: DataLoader<VariantsByProductLoader>,
-    pub variant_by_id: DataLoader<VariantByIdLoader>,
-    pub options_by_product: DataLoader<OptionsByProductLoader>,
-    pub images_by_product: DataLoader<ImagesByProductLoader>,
-    pub tags_by_product: DataLoader<TagsByProductLoader>,
-    pub stock_by_variant: DataLoader<StockByVariantLoader>,
-    pub collection_by_id: DataLoader<CollectionByIdLoader>,
+    pub product_by_id: Cached<ProductByIdLoader>,
+    pub variants_by_product: Cached<VariantsByProductLoader>,
+    pub variant_by_id: Cached<VariantByIdLoader>,
+    pub options_by_product: Cached<OptionsByProductLoader>,
+    pub images_by_product: Cached<ImagesByProductLoader>,
+    pub tags_by_product: Cached<TagsByProductLoader>,
+    pub stock_by_variant: Cached<StockByVariantLoader>,
+    pub collection_by_id: Cached<CollectionByIdLoader>,
+}
+
+/// A loader that sends each call's keys at once (a batch size of one call) and caches answers.
+fn immediate<T: Send + Sync + 'static>(loader: T) -> Cached<T> {
+    DataLoader::with_cache(
+        loader,
+        |future| {
+            tokio::spawn(future);
+        },
+        HashMapCache::default(),
+    )
+    .max_batch_size(1)
 }
 
 impl Loaders {
     pub fn new(scope: Scope) -> Self {
-        let spawn = |future| {
-            tokio::spawn(future);
-        };
         Loaders {
-            product_by_id: DataLoader::new(ProductByIdLoader(scope.clone()), spawn),
-            variants_by_product: DataLoader::new(VariantsByProductLoader(scope.clone()), spawn),
-            variant_by_id: DataLoader::new(VariantByIdLoader(scope.clone()), spawn),
-            options_by_product: DataLoader::new(OptionsByProductLoader(scope.clone()), spawn),
-            images_by_product: DataLoader::new(ImagesByProductLoader(scope.clone()), spawn),
-            tags_by_product: DataLoader::new(TagsByProductLoader(scope.clone()), spawn),
-            stock_by_variant: DataLoader::new(StockByVariantLoader(scope.clone()), spawn),
-            collection_by_id: DataLoader::new(CollectionByIdLoader(scope), spawn),
+            product_by_id: immediate(ProductByIdLoader(scope.clone())),
+            variants_by_product: immediate(VariantsByProductLoader(scope.clone())),
+            variant_by_id: immediate(VariantByIdLoader(scope.clone())),
+            options_by_product: immediate(OptionsByProductLoader(scope.clone())),
+            images_by_product: immediate(ImagesByProductLoader(scope.clone())),
+            tags_by_product: immediate(TagsByProductLoader(scope.clone())),
+            stock_by_variant: immediate(StockByVariantLoader(scope.clone())),
+            collection_by_id: immediate(CollectionByIdLoader(scope)),
         }
+    }
+
+    /// Forgets everything loaded so far (after a write, so the payload reads what was written).
+    pub fn clear(&self) {
+        self.product_by_id.clear::<Uuid>();
+        self.variants_by_product.clear::<Uuid>();
+        self.variant_by_id.clear::<Uuid>();
+        self.options_by_product.clear::<Uuid>();
+        self.images_by_product.clear::<Uuid>();
+        self.tags_by_product.clear::<Uuid>();
+        self.stock_by_variant.clear::<Uuid>();
+        self.collection_by_id.clear::<Uuid>();
     }
 }
 
@@ -61,8 +92,9 @@ fn by_key<K: Eq + Hash, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V
     items.into_iter().map(|item| (key(&item), item)).collect()
 }
 
-fn grouped<K: Eq + Hash, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
-    let mut groups: HashMap<K, Vec<V>> = HashMap::new();
+/// Groups items by key, with an empty group for every requested key that has none.
+fn grouped<V>(keys: &[Uuid], items: Vec<V>, key: impl Fn(&V) -> Uuid) -> HashMap<Uuid, Vec<V>> {
+    let mut groups: HashMap<Uuid, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
     for item in items {
         groups.entry(key(&item)).or_default().push(item);
     }
@@ -98,7 +130,7 @@ impl Loader<Uuid> for VariantsByProductLoader {
         let variants = product_read::variants_of_products(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        Ok(grouped(variants, |v| v.product_id))
+        Ok(grouped(ids, variants, |v| v.product_id))
     }
 }
 
@@ -126,7 +158,7 @@ impl Loader<Uuid> for OptionsByProductLoader {
         let options = product_read::options_of_products(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        Ok(grouped(options, |(option, _)| option.product_id))
+        Ok(grouped(ids, options, |(option, _)| option.product_id))
     }
 }
 
@@ -140,7 +172,7 @@ impl Loader<Uuid> for ImagesByProductLoader {
         let images = product_read::images_of_products(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        Ok(grouped(images, |i| i.product_id))
+        Ok(grouped(ids, images, |i| i.product_id))
     }
 }
 
@@ -154,11 +186,11 @@ impl Loader<Uuid> for TagsByProductLoader {
         let tags = product_read::tags_of_products(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        let mut by_product: HashMap<Uuid, Vec<String>> = HashMap::new();
-        for tag in tags {
-            by_product.entry(tag.product_id).or_default().push(tag.tag);
-        }
-        Ok(by_product)
+        let tags = grouped(ids, tags, |tag| tag.product_id);
+        Ok(tags
+            .into_iter()
+            .map(|(id, tags)| (id, tags.into_iter().map(|t| t.tag).collect()))
+            .collect())
     }
 }
 
@@ -169,10 +201,10 @@ impl Loader<Uuid> for StockByVariantLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let levels = inventory::levels_of(&self.0.db, &self.0.store, ids)
+        let found = levels::levels_of(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        Ok(by_key(levels, |l| l.variant_id))
+        Ok(by_key(found, |l| l.variant_id))
     }
 }
 

@@ -1,14 +1,19 @@
-//! The `Node` interface and its resolution from a global ID.
+//! The `Node` interface and the resolution of global IDs. IDs are grouped by kind and each kind
+//! is loaded in one call, so `nodes` costs a fixed number of queries however many IDs it names;
+//! an ID that is malformed, of an unknown kind or of another store resolves to `null`.
+
+use std::collections::HashMap;
 
 use async_graphql::{Context, ID, Interface};
+use uuid::Uuid;
 
-use super::collection::Collection;
-use super::content::Page;
+use super::catalog::collection::Collection;
+use super::catalog::content::Page;
+use super::catalog::prefetch::{self, Parts};
+use super::catalog::product::Product;
+use super::catalog::variant::ProductVariant;
 use super::context;
 use super::errors::GqlResult;
-use super::loaders::Loaders;
-use super::product::Product;
-use super::variant::ProductVariant;
 use crate::catalog::content;
 use crate::ids::{self, GidKind};
 
@@ -22,44 +27,97 @@ pub enum Node {
     Page(Page),
 }
 
-/// The object a global ID names, if the caller may see it.
-pub async fn resolve(ctx: &Context<'_>, id: &str) -> async_graphql::Result<Option<Node>> {
-    let Some((kind, uuid)) = ids::decode_any(id) else {
-        return Ok(None);
+/// The objects these global IDs name, in order, `None` where the caller may see none.
+pub async fn resolve_all(
+    ctx: &Context<'_>,
+    gids: &[ID],
+) -> async_graphql::Result<Vec<Option<Node>>> {
+    let decoded: Vec<Option<(GidKind, Uuid)>> = gids.iter().map(|id| ids::decode_any(id)).collect();
+    let of_kind = |kind: GidKind| -> Vec<Uuid> {
+        decoded
+            .iter()
+            .flatten()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| *id)
+            .collect()
     };
-    let loaders = ctx.data_unchecked::<Loaders>();
-    Ok(match kind {
-        GidKind::Product => loaders
-            .product_by_id
-            .load_one(uuid)
-            .await?
-            .map(|p| Node::Product(Product(p))),
-        GidKind::ProductVariant => match loaders.variant_by_id.load_one(uuid).await? {
-            Some(variant) => {
-                let visible = loaders
-                    .product_by_id
-                    .load_one(variant.product_id)
-                    .await?
-                    .is_some();
-                let options = loaders
-                    .options_by_product
-                    .load_one(variant.product_id)
-                    .await?
-                    .unwrap_or_default();
-                let names = options.into_iter().map(|(option, _)| option.name).collect();
-                visible.then(|| Node::ProductVariant(ProductVariant::new(variant, names)))
-            }
-            None => None,
-        },
-        GidKind::Collection => loaders
-            .collection_by_id
-            .load_one(uuid)
-            .await?
-            .map(|c| Node::Collection(Collection(c))),
-        GidKind::Page => content::find_page_by_id(context::db(ctx), context::store(ctx), uuid)
-            .await
-            .gql()?
-            .map(|p| Node::Page(Page(p))),
-        _ => None,
-    })
+    let loaders = context::loaders(ctx);
+    let selection = ctx.look_ahead();
+    let products = loaders
+        .product_by_id
+        .load_many(of_kind(GidKind::Product))
+        .await?;
+    let found: Vec<_> = products.values().cloned().collect();
+    prefetch::products(ctx, &found, Parts::of_product(&selection)).await?;
+    let variants = loaders
+        .variant_by_id
+        .load_many(of_kind(GidKind::ProductVariant))
+        .await?;
+    let variant_models: Vec<_> = variants.values().cloned().collect();
+    prefetch::variants(ctx, &variant_models, &selection).await?;
+    let collections = loaders
+        .collection_by_id
+        .load_many(of_kind(GidKind::Collection))
+        .await?;
+    let pages = pages(ctx, &of_kind(GidKind::Page)).await?;
+    let mut nodes = Vec::with_capacity(decoded.len());
+    for entry in decoded {
+        let node = match entry {
+            Some((GidKind::Product, id)) => products
+                .get(&id)
+                .cloned()
+                .map(|p| Node::Product(Product(p))),
+            Some((GidKind::ProductVariant, id)) => match variants.get(&id) {
+                Some(variant) => visible_variant(ctx, variant.clone()).await?,
+                None => None,
+            },
+            Some((GidKind::Collection, id)) => collections
+                .get(&id)
+                .cloned()
+                .map(|c| Node::Collection(Collection(c))),
+            Some((GidKind::Page, id)) => pages.get(&id).cloned().map(|p| Node::Page(Page(p))),
+            _ => None,
+        };
+        nodes.push(node);
+    }
+    Ok(nodes)
+}
+
+/// A variant as a node, if its product is visible to the caller (read from the loader cache
+/// `prefetch::variants` filled).
+async fn visible_variant(
+    ctx: &Context<'_>,
+    variant: entities::product_variant::Model,
+) -> async_graphql::Result<Option<Node>> {
+    let loaders = context::loaders(ctx);
+    if loaders
+        .product_by_id
+        .load_one(variant.product_id)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
+    let options = loaders
+        .options_by_product
+        .load_one(variant.product_id)
+        .await?
+        .unwrap_or_default();
+    let names = options.into_iter().map(|(option, _)| option.name).collect();
+    Ok(Some(Node::ProductVariant(ProductVariant::new(
+        variant, names,
+    ))))
+}
+
+async fn pages(
+    ctx: &Context<'_>,
+    ids: &[Uuid],
+) -> async_graphql::Result<HashMap<Uuid, entities::page::Model>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = content::pages_by_ids(context::db(ctx), context::store(ctx), ids)
+        .await
+        .gql()?;
+    Ok(found.into_iter().map(|page| (page.id, page)).collect())
 }

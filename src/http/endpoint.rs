@@ -2,7 +2,6 @@
 //! body when that fails, before anything runs), build the request's DataLoaders, execute, and
 //! answer `application/json`.
 
-use async_graphql_axum::GraphQLRequest;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -10,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::HttpState;
+use super::request::GraphQLBody;
 use crate::error::AppError;
 use crate::graphql::errors;
 use crate::graphql::loaders::{Loaders, Scope};
@@ -20,7 +20,7 @@ pub async fn versioned(
     State(state): State<HttpState>,
     Path(version): Path<String>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    GraphQLBody(request): GraphQLBody,
 ) -> Response {
     if !is_api_version(&version) {
         return error_response(StatusCode::NOT_FOUND, "NOT_FOUND", "unknown API version");
@@ -32,38 +32,47 @@ pub async fn versioned(
 pub async fn unversioned(
     State(state): State<HttpState>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    GraphQLBody(request): GraphQLBody,
 ) -> Response {
     execute(state, headers, request).await
 }
 
-async fn execute(state: HttpState, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    let tenant =
-        match tenancy::resolve(&state.app.db, &state.app.cache, &credentials(&headers)).await {
-            Ok(tenant) => tenant,
-            Err(AppError::Unauthenticated) => {
-                return error_response(
-                    StatusCode::UNAUTHORIZED,
-                    "UNAUTHENTICATED",
-                    "invalid or missing access token",
-                );
-            }
-            Err(other) => {
-                let err = errors::to_graphql(other);
-                return error_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL_SERVER_ERROR",
-                    &err.message,
-                );
-            }
-        };
+async fn execute(
+    state: HttpState,
+    headers: HeaderMap,
+    request: async_graphql::Request,
+) -> Response {
+    let tenant = match tenancy::resolve(
+        state.app.db.reader(),
+        &state.app.cache,
+        &credentials(&headers),
+    )
+    .await
+    {
+        Ok(tenant) => tenant,
+        Err(AppError::Unauthenticated) => {
+            return error_response(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "invalid or missing access token",
+            );
+        }
+        Err(other) => {
+            let err = errors::to_graphql(other);
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL_SERVER_ERROR",
+                &err.message,
+            );
+        }
+    };
     let visibility = tenant.visibility();
     let loaders = Loaders::new(Scope {
-        db: state.app.db.clone(),
+        db: state.app.db.reader().clone(),
         store: tenant.store.clone(),
         visibility,
     });
-    let request = request.into_inner().data(tenant).data(loaders);
+    let request = request.data(tenant).data(loaders);
     let response = state.schema.execute(request).await;
     let mut http = Json(response).into_response();
     http.headers_mut().insert(
@@ -105,7 +114,8 @@ fn credentials(headers: &HeaderMap) -> Credentials {
     }
 }
 
-fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
+/// A JSON error body `{"errors": [{message, extensions: {code}}]}` with an HTTP status.
+pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (status, Json(body)).into_response()
 }

@@ -26,7 +26,7 @@ pub async fn healthz() -> &'static str {
 
 /// The process can serve: the database answers.
 pub async fn readyz(State(state): State<HttpState>) -> Response {
-    match state.app.db.ping().await {
+    match state.app.db.reader().ping().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(err) => {
             tracing::warn!(error = ?err, "readiness check failed");
@@ -41,7 +41,7 @@ pub async fn metrics(State(state): State<HttpState>) -> Response {
         "# HELP vitrine_sql_statements_total SQL statements sent to the database.\n\
          # TYPE vitrine_sql_statements_total counter\n\
          vitrine_sql_statements_total {}\n",
-        state.app.statements.get()
+        state.app.db.statements()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

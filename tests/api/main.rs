@@ -3,6 +3,7 @@
 mod admin;
 mod catalog;
 mod helpers;
+mod inventory;
 mod query_count;
 mod schema;
 mod smoke;

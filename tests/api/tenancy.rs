@@ -31,7 +31,7 @@ async fn a_wrong_token_is_refused_with_401() {
 #[tokio::test]
 async fn a_host_naming_another_store_is_refused() {
     let app = spawn_app().await;
-    let other = create_store(&app.db, "Other").await;
+    let other = create_store(&app.database, "Other").await;
     let with_host = |host: String| {
         reqwest::Client::new()
             .post(format!("{}/graphql", app.address))
@@ -52,7 +52,7 @@ async fn a_host_naming_another_store_is_refused() {
 #[tokio::test]
 async fn two_stores_sharing_handles_and_skus_each_see_only_their_own() {
     let app = spawn_app().await;
-    let other = create_store(&app.db, "Other").await;
+    let other = create_store(&app.database, "Other").await;
     app.create_product(sized_product("Shared Tee", "SHARED"))
         .await;
     let (status, body) = app

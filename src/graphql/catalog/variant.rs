@@ -1,13 +1,15 @@
-//! The storefront `ProductVariant`, and the admin-only `InventoryLevel` hanging off it.
+//! The storefront `ProductVariant` with its `SelectedOption`s. Its stock, image and product come
+//! from the request's loaders, which the resolver that returned it filled (`prefetch`).
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use entities::product_variant;
 use uuid::Uuid;
 
-use super::common::{Image, MoneyV2, SelectedOption};
-use super::context;
-use super::loaders::Loaders;
+use super::media::Image;
 use super::product::Product;
+use crate::graphql::context;
+use crate::graphql::inventory::level::{InventoryLevel, clamp};
+use crate::graphql::money::MoneyV2;
 use crate::ids::{self, GidKind};
 use crate::inventory::Stock;
 
@@ -19,15 +21,22 @@ pub struct ProductVariant {
     option_names: Vec<String>,
 }
 
-/// Stock of a variant (admin).
-#[derive(SimpleObject)]
-pub struct InventoryLevel {
-    /// Units physically in stock.
-    pub on_hand: i32,
-    /// Units held by open carts.
-    pub reserved: i32,
-    /// Units that can still be sold: on hand minus reserved.
-    pub available: i32,
+/// The value of one option of a variant.
+#[derive(SimpleObject, Clone)]
+pub struct SelectedOption {
+    /// The option's name, such as `Size`.
+    pub name: String,
+    /// The value, such as `M`.
+    pub value: String,
+}
+
+/// An option value to pick a variant by.
+#[derive(InputObject, Clone)]
+pub struct SelectedOptionInput {
+    /// The option's name.
+    pub name: String,
+    /// The option's value.
+    pub value: String,
 }
 
 impl ProductVariant {
@@ -44,8 +53,10 @@ impl ProductVariant {
     }
 
     async fn stock(&self, ctx: &Context<'_>) -> async_graphql::Result<Stock> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        let level = loaders.stock_by_variant.load_one(self.model.id).await?;
+        let level = context::loaders(ctx)
+            .stock_by_variant
+            .load_one(self.model.id)
+            .await?;
         Ok(level.as_ref().map(Stock::from).unwrap_or_default())
     }
 
@@ -70,10 +81,6 @@ impl ProductVariant {
             })
             .collect()
     }
-}
-
-fn clamp(value: i64) -> i32 {
-    i32::try_from(value).unwrap_or(i32::MAX)
 }
 
 #[Object]
@@ -118,8 +125,7 @@ impl ProductVariant {
     }
     /// The variant's image, or else its product's first image.
     async fn image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Image>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        let images = loaders
+        let images = context::loaders(ctx)
             .images_by_product
             .load_one(self.model.product_id)
             .await?
@@ -134,13 +140,13 @@ impl ProductVariant {
         Ok(chosen.cloned().map(Image::from))
     }
     /// The product this variant belongs to.
-    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        Ok(loaders
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Product> {
+        context::loaders(ctx)
             .product_by_id
             .load_one(self.model.product_id)
             .await?
-            .map(Product))
+            .map(Product)
+            .ok_or_else(|| "the variant's product is not visible".into())
     }
     /// Whether the variant needs shipping.
     async fn requires_shipping(&self) -> bool {
@@ -149,11 +155,6 @@ impl ProductVariant {
     /// Stock on hand, reserved and available (admin only).
     async fn inventory_level(&self, ctx: &Context<'_>) -> async_graphql::Result<InventoryLevel> {
         context::admin_store(ctx)?;
-        let stock = self.stock(ctx).await?;
-        Ok(InventoryLevel {
-            on_hand: clamp(stock.on_hand),
-            reserved: clamp(stock.reserved),
-            available: clamp(stock.available()),
-        })
+        Ok(self.stock(ctx).await?.into())
     }
 }

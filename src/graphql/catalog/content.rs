@@ -1,12 +1,12 @@
 //! The storefront `Page`, `Menu` and `MenuItem`.
 
-use async_graphql::{ID, Object, SimpleObject};
+use async_graphql::{Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{menu, page};
 
-use super::common::{Seo, html_to_text};
-use super::scalars::Html;
+use super::media::{Seo, html_to_text};
 use crate::catalog::content::{MenuItem as DomainMenuItem, menu_items};
+use crate::graphql::scalars::{Html, Url};
 use crate::ids::{self, GidKind};
 
 /// A content page such as About.
@@ -84,6 +84,37 @@ impl Menu {
     }
 }
 
+/// The kind of a menu link (Vitrine stores every link as a URL: `HTTP`).
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItemType {
+    /// An article link.
+    Article,
+    /// A blog link.
+    Blog,
+    /// A catalog link.
+    Catalog,
+    /// A collection link.
+    Collection,
+    /// A collections link.
+    Collections,
+    /// A customer account page link.
+    CustomerAccountPage,
+    /// A frontpage link.
+    Frontpage,
+    /// An http link.
+    Http,
+    /// A metaobject page link.
+    Metaobject,
+    /// A page link.
+    Page,
+    /// A product link.
+    Product,
+    /// A search link.
+    Search,
+    /// A shop policy link.
+    ShopPolicy,
+}
+
 /// An entry of a menu.
 #[derive(SimpleObject)]
 pub struct MenuItem {
@@ -92,10 +123,10 @@ pub struct MenuItem {
     /// The text shown.
     pub title: String,
     /// Where the item links to.
-    pub url: Option<String>,
+    pub url: Option<Url>,
     /// The kind of link; always `HTTP` here.
     #[graphql(name = "type")]
-    pub kind: String,
+    pub kind: MenuItemType,
     /// Nested items.
     pub items: Vec<MenuItem>,
 }
@@ -105,8 +136,8 @@ impl From<DomainMenuItem> for MenuItem {
         MenuItem {
             id: ID(ids::encode(GidKind::MenuItem, item.id)),
             title: item.title,
-            url: Some(item.url),
-            kind: "HTTP".into(),
+            url: Some(Url(item.url)),
+            kind: MenuItemType::Http,
             items: item.items.into_iter().map(MenuItem::from).collect(),
         }
     }

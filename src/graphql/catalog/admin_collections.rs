@@ -4,12 +4,12 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use super::collection::Collection;
-use super::context;
-use super::errors::{UserError, with_user_errors};
-use super::inputs::{SeoInput, decode_id, decode_ids};
-use super::scalars::Html;
 use crate::catalog::collections::{self, CollectionInput as DomainCollection};
 use crate::error::Result;
+use crate::graphql::context;
+use crate::graphql::errors::{UserError, with_user_errors};
+use crate::graphql::inputs::{SeoInput, decode_id, decode_ids};
+use crate::graphql::scalars::Html;
 use crate::ids::GidKind;
 
 #[derive(Default)]
@@ -69,7 +69,11 @@ impl AdminCollectionMutation {
     ) -> async_graphql::Result<CollectionPayload> {
         let store = context::admin_store(ctx)?;
         let result = async {
-            collections::create_collection(context::db(ctx), store, to_domain(input)?).await
+            let input = to_domain(input)?;
+            context::write(ctx, async |tx| {
+                collections::create_collection(tx, store, input).await
+            })
+            .await
         };
         collection_payload(result.await)
     }
@@ -84,12 +88,10 @@ impl AdminCollectionMutation {
         let store = context::admin_store(ctx)?;
         let result = async {
             let collection_id = decode_id(GidKind::Collection, &id, &["id"])?;
-            collections::update_collection(
-                context::db(ctx),
-                store,
-                collection_id,
-                to_domain(input)?,
-            )
+            let input = to_domain(input)?;
+            context::write(ctx, async |tx| {
+                collections::update_collection(tx, store, collection_id, input).await
+            })
             .await
         };
         collection_payload(result.await)
@@ -104,7 +106,10 @@ impl AdminCollectionMutation {
         let store = context::admin_store(ctx)?;
         let result = async {
             let collection_id = decode_id(GidKind::Collection, &id, &["id"])?;
-            collections::delete_collection(context::db(ctx), store, collection_id).await
+            context::write(ctx, async |tx| {
+                collections::delete_collection(tx, store, collection_id).await
+            })
+            .await
         };
         let (deleted, user_errors) = with_user_errors(result.await)?;
         Ok(CollectionDeletePayload {
@@ -124,7 +129,10 @@ impl AdminCollectionMutation {
         let result = async {
             let collection_id = decode_id(GidKind::Collection, &id, &["id"])?;
             let products = decode_ids(GidKind::Product, &product_ids, "productIds")?;
-            collections::add_products(context::db(ctx), store, collection_id, &products).await
+            context::write(ctx, async |tx| {
+                collections::add_products(tx, store, collection_id, &products).await
+            })
+            .await
         };
         collection_payload(result.await)
     }
@@ -140,7 +148,10 @@ impl AdminCollectionMutation {
         let result = async {
             let collection_id = decode_id(GidKind::Collection, &id, &["id"])?;
             let products = decode_ids(GidKind::Product, &product_ids, "productIds")?;
-            collections::remove_products(context::db(ctx), store, collection_id, &products).await
+            context::write(ctx, async |tx| {
+                collections::remove_products(tx, store, collection_id, &products).await
+            })
+            .await
         };
         collection_payload(result.await)
     }

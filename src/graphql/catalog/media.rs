@@ -1,34 +1,11 @@
-//! Small types shared by the storefront objects: `MoneyV2`, `Image`, `SEO`, `SelectedOption`.
+//! What products, collections and pages share for display: `Image` (with the accepted
+//! `ImageTransformInput`), `SEO`, and descriptions as plain text.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Enum, ID, InputObject, Object, SimpleObject};
 use entities::product_image;
 
-use super::context;
-use super::scalars::{CurrencyCode, Decimal, Url};
+use crate::graphql::scalars::Url;
 use crate::ids::{self, GidKind};
-use crate::money::Money;
-
-/// An amount of money in a currency.
-#[derive(SimpleObject, Clone)]
-#[graphql(name = "MoneyV2")]
-pub struct MoneyV2 {
-    /// Decimal amount, such as `"29.99"`.
-    pub amount: Decimal,
-    /// ISO 4217 currency code.
-    pub currency_code: CurrencyCode,
-}
-
-impl MoneyV2 {
-    /// Renders minor units in the store's currency.
-    pub fn in_store_currency(ctx: &Context<'_>, minor: i64) -> MoneyV2 {
-        let currency = context::currency(ctx);
-        let money = Money::new(minor, currency);
-        MoneyV2 {
-            amount: Decimal(money.amount()),
-            currency_code: CurrencyCode(currency.code().to_string()),
-        }
-    }
-}
 
 /// An image of a product or collection.
 #[derive(Clone)]
@@ -86,11 +63,38 @@ pub struct ImageTransformInput {
     /// Maximum height in pixels.
     pub max_height: Option<i32>,
     /// Crop region.
-    pub crop: Option<String>,
+    pub crop: Option<CropRegion>,
     /// Pixel density multiplier.
+    #[graphql(default = 1)]
     pub scale: Option<i32>,
     /// Preferred format.
-    pub preferred_content_type: Option<String>,
+    pub preferred_content_type: Option<ImageContentType>,
+}
+
+/// The part of an image a crop keeps.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum CropRegion {
+    /// Keep the bottom of the image.
+    Bottom,
+    /// Keep the center of the image.
+    Center,
+    /// Keep the left of the image.
+    Left,
+    /// Keep the right of the image.
+    Right,
+    /// Keep the top of the image.
+    Top,
+}
+
+/// Image formats a client may prefer.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ImageContentType {
+    /// A JPG image.
+    Jpg,
+    /// A PNG image.
+    Png,
+    /// A WEBP image.
+    Webp,
 }
 
 /// Search-engine title and description.
@@ -101,24 +105,6 @@ pub struct Seo {
     pub title: Option<String>,
     /// The page description for search engines.
     pub description: Option<String>,
-}
-
-/// The value of one option of a variant.
-#[derive(SimpleObject, Clone)]
-pub struct SelectedOption {
-    /// The option's name, such as `Size`.
-    pub name: String,
-    /// The value, such as `M`.
-    pub value: String,
-}
-
-/// An option value to pick a variant by.
-#[derive(InputObject, Clone)]
-pub struct SelectedOptionInput {
-    /// The option's name.
-    pub name: String,
-    /// The option's value.
-    pub value: String,
 }
 
 /// Plain text from an HTML fragment: tags dropped, common entities decoded, whitespace folded.

@@ -5,17 +5,18 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use uuid::Uuid;
 
-use super::context;
-use super::errors::{GqlResult, UserError, with_user_errors};
-use super::inputs::{SeoInput, decode_id, decode_ids};
+use super::prefetch::{self, Parts};
 use super::product::{Product, ProductStatus};
-use super::scalars::{Decimal, Html};
 use super::variant::ProductVariant;
 use crate::catalog::product_input::{
     ImageInput as DomainImage, ProductInput as DomainProduct, VariantInput as DomainVariant,
 };
 use crate::catalog::{product_read, product_write, variant_write};
 use crate::error::Result;
+use crate::graphql::context;
+use crate::graphql::errors::{GqlResult, UserError, with_user_errors};
+use crate::graphql::inputs::{SeoInput, decode_id, decode_ids};
+use crate::graphql::scalars::{Decimal, Html};
 use crate::ids::{self, GidKind};
 
 #[derive(Default)]
@@ -162,8 +163,12 @@ impl AdminProductMutation {
         input: ProductInput,
     ) -> async_graphql::Result<ProductPayload> {
         let store = context::admin_store(ctx)?;
-        let result = product_write::create_product(context::db(ctx), store, to_domain(input)).await;
-        product_payload(result)
+        let input = to_domain(input);
+        let result = context::write(ctx, async |tx| {
+            product_write::create_product(tx, store, input).await
+        })
+        .await;
+        product_payload(ctx, result).await
     }
 
     /// Changes a product's fields, tags or images.
@@ -176,10 +181,13 @@ impl AdminProductMutation {
         let store = context::admin_store(ctx)?;
         let result = async {
             let product_id = decode_id(GidKind::Product, &id, &["id"])?;
-            product_write::update_product(context::db(ctx), store, product_id, to_domain(input))
-                .await
+            let input = to_domain(input);
+            context::write(ctx, async |tx| {
+                product_write::update_product(tx, store, product_id, input).await
+            })
+            .await
         };
-        product_payload(result.await)
+        product_payload(ctx, result.await).await
     }
 
     /// Deletes a product with its variants, images and stock.
@@ -191,7 +199,10 @@ impl AdminProductMutation {
         let store = context::admin_store(ctx)?;
         let result = async {
             let product_id = decode_id(GidKind::Product, &id, &["id"])?;
-            product_write::delete_product(context::db(ctx), store, product_id).await
+            context::write(ctx, async |tx| {
+                product_write::delete_product(tx, store, product_id).await
+            })
+            .await
         };
         let (deleted, user_errors) = with_user_errors(result.await)?;
         Ok(ProductDeletePayload {
@@ -211,9 +222,10 @@ impl AdminProductMutation {
         let variants = variants.into_iter().map(variant_to_domain).collect();
         let result = async {
             let product_id = decode_id(GidKind::Product, &product_id, &["productId"])?;
-            let created =
-                variant_write::bulk_create_variants(context::db(ctx), store, product_id, variants)
-                    .await?;
+            let created = context::write(ctx, async |tx| {
+                variant_write::bulk_create_variants(tx, store, product_id, variants).await
+            })
+            .await?;
             Ok((product_id, created))
         };
         variants_payload(ctx, result.await).await
@@ -230,9 +242,10 @@ impl AdminProductMutation {
         let variants = variants.into_iter().map(variant_to_domain).collect();
         let result = async {
             let product_id = decode_id(GidKind::Product, &product_id, &["productId"])?;
-            let updated =
-                variant_write::bulk_update_variants(context::db(ctx), store, product_id, variants)
-                    .await?;
+            let updated = context::write(ctx, async |tx| {
+                variant_write::bulk_update_variants(tx, store, product_id, variants).await
+            })
+            .await?;
             Ok((product_id, updated))
         };
         variants_payload(ctx, result.await).await
@@ -249,18 +262,23 @@ impl AdminProductMutation {
         let result = async {
             let product_id = decode_id(GidKind::Product, &product_id, &["productId"])?;
             let variant_ids = decode_ids(GidKind::ProductVariant, &variants_ids, "variantsIds")?;
-            variant_write::bulk_delete_variants(context::db(ctx), store, product_id, &variant_ids)
-                .await?;
+            context::write(ctx, async |tx| {
+                variant_write::bulk_delete_variants(tx, store, product_id, &variant_ids).await
+            })
+            .await?;
             Ok((product_id, Vec::new()))
         };
         variants_payload(ctx, result.await).await
     }
 }
 
-fn product_payload(
+async fn product_payload(
+    ctx: &Context<'_>,
     result: Result<entities::product::Model>,
 ) -> async_graphql::Result<ProductPayload> {
     let (product, user_errors) = with_user_errors(result)?;
+    let parts = Parts::of_product(&ctx.look_ahead().field("product"));
+    prefetch::products(ctx, product.as_slice(), parts).await?;
     Ok(ProductPayload {
         product: product.map(Product),
         user_errors,
@@ -279,16 +297,27 @@ async fn variants_payload(
             user_errors,
         });
     };
-    let store = context::admin_store(ctx)?;
-    let product = product_write::find_for_update(context::db(ctx), store, product_id)
-        .await
-        .gql()?;
-    let options = product_read::options_of_products(context::db(ctx), store, &[product_id])
-        .await
-        .gql()?;
+    let (db, store) = (context::db(ctx), context::admin_store(ctx)?);
+    let product = product_read::find_product(
+        db,
+        store,
+        context::visibility(ctx),
+        product_read::ProductKey::Id(product_id),
+    )
+    .await
+    .gql()?;
+    let selection = ctx.look_ahead();
+    let parts = Parts::of_product(&selection.field("product"));
+    prefetch::products(ctx, product.as_slice(), parts).await?;
+    prefetch::variants(ctx, &variants, &selection.field("productVariants")).await?;
+    let options = context::loaders(ctx)
+        .options_by_product
+        .load_one(product_id)
+        .await?
+        .unwrap_or_default();
     let names: Vec<String> = options.into_iter().map(|(option, _)| option.name).collect();
     Ok(ProductVariantsPayload {
-        product: Some(Product(product)),
+        product: product.map(Product),
         product_variants: Some(
             variants
                 .into_iter()

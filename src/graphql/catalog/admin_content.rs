@@ -4,12 +4,12 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
 use super::content::{Menu, Page};
-use super::context;
-use super::errors::{UserError, with_user_errors};
-use super::inputs::{SeoInput, decode_id};
-use super::scalars::Html;
 use crate::catalog::content::{self, MenuItem as DomainMenuItem, PageInput as DomainPage};
 use crate::error::Result;
+use crate::graphql::context;
+use crate::graphql::errors::{UserError, with_user_errors};
+use crate::graphql::inputs::{SeoInput, decode_id};
+use crate::graphql::scalars::Html;
 use crate::ids::GidKind;
 
 #[derive(Default)]
@@ -69,7 +69,10 @@ impl AdminContentMutation {
     ) -> async_graphql::Result<MenuPayload> {
         let store = context::admin_store(ctx)?;
         let items = menu_items(items);
-        let result = content::upsert_menu(context::db(ctx), store, &handle, &title, items).await;
+        let result = context::write(ctx, async |tx| {
+            content::upsert_menu(tx, store, &handle, &title, items).await
+        })
+        .await;
         let (menu, user_errors) = with_user_errors(result)?;
         Ok(MenuPayload {
             menu: menu.map(Menu),
@@ -84,7 +87,10 @@ impl AdminContentMutation {
         input: PageInput,
     ) -> async_graphql::Result<PagePayload> {
         let store = context::admin_store(ctx)?;
-        page_payload(content::create_page(context::db(ctx), store, to_domain(input)).await)
+        let input = to_domain(input);
+        let result =
+            context::write(ctx, async |tx| content::create_page(tx, store, input).await).await;
+        page_payload(result)
     }
 
     /// Changes a page.
@@ -97,7 +103,11 @@ impl AdminContentMutation {
         let store = context::admin_store(ctx)?;
         let result = async {
             let page_id = decode_id(GidKind::Page, &id, &["id"])?;
-            content::update_page(context::db(ctx), store, page_id, to_domain(input)).await
+            let input = to_domain(input);
+            context::write(ctx, async |tx| {
+                content::update_page(tx, store, page_id, input).await
+            })
+            .await
         };
         page_payload(result.await)
     }

@@ -1,5 +1,5 @@
-//! The storefront `Product` and its option, price-range and connection types. Parts of a product
-//! come through the request's DataLoaders.
+//! The storefront `Product` and its option and price-range types. Parts of a product come from
+//! the request's loaders, which the resolver that returned the product filled (`prefetch`).
 
 use async_graphql::connection::Connection;
 use async_graphql::futures_util;
@@ -7,14 +7,15 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{product, product_variant};
 
-use super::common::{Image, MoneyV2, SelectedOptionInput, Seo, html_to_text};
-use super::context;
-use super::errors::GqlResult;
-use super::loaders::{Loaders, OptionWithValues};
-use super::pagination::{PageArgs, page_of_vec};
-use super::scalars::Html;
-use super::variant::ProductVariant;
+use super::media::{Image, Seo, html_to_text};
+use super::variant::{ProductVariant, SelectedOptionInput};
 use crate::catalog::ProductStatus as DomainStatus;
+use crate::graphql::context;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders::OptionWithValues;
+use crate::graphql::money::MoneyV2;
+use crate::graphql::pagination::{PageArgs, page_cost, page_of_vec};
+use crate::graphql::scalars::{Html, Url};
 use crate::ids::{self, GidKind};
 use crate::inventory::Stock;
 
@@ -87,8 +88,7 @@ impl Product {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<product_variant::Model>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        Ok(loaders
+        Ok(context::loaders(ctx)
             .variants_by_product
             .load_one(self.0.id)
             .await?
@@ -99,8 +99,7 @@ impl Product {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<OptionWithValues>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        Ok(loaders
+        Ok(context::loaders(ctx)
             .options_by_product
             .load_one(self.0.id)
             .await?
@@ -108,8 +107,7 @@ impl Product {
     }
 
     async fn image_models(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Image>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        let images = loaders
+        let images = context::loaders(ctx)
             .images_by_product
             .load_one(self.0.id)
             .await?
@@ -121,7 +119,6 @@ impl Product {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ProductVariant>> {
-        // Both loads are queued in the same tick, so they join the batches of sibling products.
         let (options, variants) =
             futures_util::try_join!(self.option_models(ctx), self.variant_models(ctx))?;
         let names: Vec<String> = options
@@ -134,21 +131,20 @@ impl Product {
             .collect())
     }
 
-    /// Each variant with its units available, the stock of all of them loaded in one batch.
+    /// Each variant's model with its units available.
     async fn variants_with_availability(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<(ProductVariant, i64)>> {
-        let variants = self.wrapped_variants(ctx).await?;
-        let loaders = ctx.data_unchecked::<Loaders>();
-        let levels = loaders
+    ) -> async_graphql::Result<Vec<(product_variant::Model, i64)>> {
+        let variants = self.variant_models(ctx).await?;
+        let levels = context::loaders(ctx)
             .stock_by_variant
-            .load_many(variants.iter().map(ProductVariant::variant_id))
+            .load_many(variants.iter().map(|variant| variant.id))
             .await?;
         Ok(variants
             .into_iter()
             .map(|variant| {
-                let stock = levels.get(&variant.variant_id()).map(Stock::from);
+                let stock = levels.get(&variant.id).map(Stock::from);
                 (variant, stock.unwrap_or_default().available())
             })
             .collect())
@@ -193,8 +189,7 @@ impl Product {
     }
     /// Tags, in the order the merchant gave them.
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        Ok(loaders
+        Ok(context::loaders(ctx)
             .tags_by_product
             .load_one(self.0.id)
             .await?
@@ -224,6 +219,7 @@ impl Product {
         self.0.published_at.unwrap_or(self.0.created_at)
     }
     /// The product's options (Size, Color, ...), at most three.
+    #[graphql(complexity = "1 + 3 * child_complexity")]
     async fn options(
         &self,
         ctx: &Context<'_>,
@@ -234,14 +230,8 @@ impl Product {
         Ok(options.into_iter().take(take).map(ProductOption).collect())
     }
     /// The lowest and highest variant prices.
-    async fn price_range(&self, ctx: &Context<'_>) -> async_graphql::Result<ProductPriceRange> {
-        let prices: Vec<i64> = self
-            .variant_models(ctx)
-            .await?
-            .iter()
-            .map(|v| v.price_minor)
-            .collect();
-        Ok(price_range(ctx, &prices))
+    async fn price_range(&self, ctx: &Context<'_>) -> ProductPriceRange {
+        price_range(ctx, &[self.0.price_min_minor, self.0.price_max_minor])
     }
     /// The lowest and highest compare-at prices (zero when no variant has one).
     async fn compare_at_price_range(
@@ -257,6 +247,7 @@ impl Product {
         Ok(price_range(ctx, &prices))
     }
     /// The product's variants.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn variants(
         &self,
         ctx: &Context<'_>,
@@ -283,6 +274,7 @@ impl Product {
         Ok(self.image_models(ctx).await?.into_iter().next())
     }
     /// The product's images, in order.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn images(
         &self,
         ctx: &Context<'_>,
@@ -333,22 +325,32 @@ impl Product {
         &self,
         ctx: &Context<'_>,
         selected_options: Option<Vec<SelectedOptionInput>>,
+        ignore_unknown_options: Option<bool>,
+        case_insensitive_match: Option<bool>,
     ) -> async_graphql::Result<Option<ProductVariant>> {
-        let variants = self.variants_with_availability(ctx).await?;
+        let (variants, availability) = futures_util::try_join!(
+            self.wrapped_variants(ctx),
+            self.variants_with_availability(ctx)
+        )?;
         let matching = Matching {
-            ignore_unknown: true,
-            case_insensitive: false,
+            ignore_unknown: ignore_unknown_options.unwrap_or(false),
+            case_insensitive: case_insensitive_match.unwrap_or(false),
         };
         let selected = selected_options.unwrap_or_default();
+        let in_stock = |variant: &ProductVariant| {
+            availability
+                .iter()
+                .any(|(model, available)| model.id == variant.variant_id() && *available > 0)
+        };
         let chosen = variants
             .iter()
-            .find(|(v, _)| !selected.is_empty() && matching.matches(v, &selected))
-            .or_else(|| variants.iter().find(|(_, available)| *available > 0))
+            .find(|v| !selected.is_empty() && matching.matches(v, &selected))
+            .or_else(|| variants.iter().find(|v| in_stock(v)))
             .or(variants.first());
-        Ok(chosen.map(|(variant, _)| variant.clone()))
+        Ok(chosen.cloned())
     }
     /// The product's storefront URL; Vitrine is headless, so there is none.
-    async fn online_store_url(&self) -> Option<String> {
+    async fn online_store_url(&self) -> Option<Url> {
         None
     }
     /// Publication status (admin only).

@@ -3,9 +3,9 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
-use super::context;
-use super::errors::{UserError, with_user_errors};
 use super::shop::Shop;
+use crate::graphql::context;
+use crate::graphql::errors::{UserError, with_user_errors};
 use crate::stores::{self, StoreInput};
 use crate::tenancy;
 
@@ -49,7 +49,10 @@ impl AdminStoreMutation {
             currency: input.currency_code,
             description: input.description,
         };
-        let result = stores::update_store(context::db(ctx), store, change).await;
+        let result = context::write(ctx, async |tx| {
+            stores::update_store(tx, store, change).await
+        })
+        .await;
         if let Ok(updated) = &result {
             tenancy::forget_store(&context::state(ctx).cache, store, updated).await;
         }

@@ -1,61 +1,20 @@
-//! The storefront `Collection`, product lists as `ProductConnection` (with facet `filters`), the
-//! `ProductFilter` input and the sort keys of product lists.
+//! Product lists as `ProductConnection`: one keyset page of a listing, its facet `filters`, and
+//! the `ProductFilter` input that narrows it. The page's products get their parts loaded
+//! together (`prefetch`) before their fields resolve.
 
 use async_graphql::connection::Connection;
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
-use entities::collection;
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
-use super::common::{Image, Seo, html_to_text};
-use super::context;
-use super::errors::GqlResult;
-use super::pagination::{PageArgs, fetch_page};
+use super::prefetch::{self, Parts};
 use super::product::Product;
-use super::scalars::{Html, Json};
 use crate::catalog::facets::{self, FacetKind};
 use crate::catalog::filters::ProductFilter as DomainFilter;
-use crate::catalog::listing::{self, ProductListing, ProductSort};
-use crate::ids::{self, GidKind};
+use crate::catalog::listing::{ProductListing, list_products};
+use crate::graphql::context;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::pagination::{PageArgs, keyset_page};
+use crate::graphql::scalars::Json;
 use crate::money::{CurrencyCode, Money};
-
-/// A group of products curated by the merchant.
-pub struct Collection(pub collection::Model);
-
-/// Sort keys of a collection's products.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum ProductCollectionSortKeys {
-    /// By title.
-    Title,
-    /// By lowest variant price.
-    Price,
-    /// By units sold, most first.
-    BestSelling,
-    /// By creation date.
-    Created,
-    /// By ID.
-    Id,
-    /// In the merchant's manual order.
-    Manual,
-    /// The collection's default order (manual).
-    CollectionDefault,
-    /// By relevance to a search; the manual order otherwise.
-    Relevance,
-}
-
-impl From<ProductCollectionSortKeys> for ProductSort {
-    fn from(key: ProductCollectionSortKeys) -> Self {
-        match key {
-            ProductCollectionSortKeys::Title => ProductSort::Title,
-            ProductCollectionSortKeys::Price => ProductSort::Price,
-            ProductCollectionSortKeys::BestSelling => ProductSort::BestSelling,
-            ProductCollectionSortKeys::Created => ProductSort::CreatedAt,
-            ProductCollectionSortKeys::Id => ProductSort::Id,
-            ProductCollectionSortKeys::Manual
-            | ProductCollectionSortKeys::CollectionDefault
-            | ProductCollectionSortKeys::Relevance => ProductSort::CollectionDefault,
-        }
-    }
-}
 
 /// A filter on a product list; filters of one kind are alternatives, different kinds all apply.
 #[derive(InputObject, Clone, Default)]
@@ -204,100 +163,28 @@ impl ProductListingFacets {
 
 pub type ProductConnection = Connection<String, Product, ProductListingFacets>;
 
-/// One page of a product listing as a `ProductConnection`.
+/// One page of a product listing as a `ProductConnection`, with the parts its selection reads
+/// loaded for all of its products at once.
 pub async fn product_connection(
     ctx: &Context<'_>,
     listing: ProductListing,
     args: PageArgs,
 ) -> async_graphql::Result<ProductConnection> {
     let (db, store) = (context::db(ctx), context::store(ctx));
-    let page = fetch_page(
-        &args,
-        |offset, limit| listing::list_products(db, store, &listing, offset, limit),
-        || listing::count_products(db, store, &listing),
-    )
+    let listed = &listing;
+    let page = keyset_page(&args, |window| async move {
+        list_products(db, store, listed, &window).await
+    })
     .await
     .gql()?;
-    Ok(page.into_connection(Product, ProductListingFacets { listing }))
-}
-
-#[Object]
-impl Collection {
-    /// A globally unique ID.
-    pub async fn id(&self) -> ID {
-        ID(ids::encode(GidKind::Collection, self.0.id))
-    }
-    /// The URL-safe unique name of the collection in the store.
-    async fn handle(&self) -> &str {
-        &self.0.handle
-    }
-    /// The collection's name.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// The description as plain text.
-    async fn description(&self) -> String {
-        html_to_text(&self.0.description_html)
-    }
-    /// The description as HTML.
-    async fn description_html(&self) -> Html {
-        Html(self.0.description_html.clone())
-    }
-    /// The collection's image, if any.
-    async fn image(&self) -> Option<Image> {
-        self.0.image_url.clone().map(|url| Image {
-            id: None,
-            url,
-            alt_text: self.0.image_alt.clone(),
-            width: None,
-            height: None,
-        })
-    }
-    /// Search-engine title and description.
-    async fn seo(&self) -> Seo {
-        Seo {
-            title: self.0.seo_title.clone(),
-            description: self.0.seo_description.clone(),
-        }
-    }
-    /// When the collection was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-    /// The collection's products, filtered and sorted.
-    #[allow(clippy::too_many_arguments)]
-    async fn products(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-        reverse: Option<bool>,
-        sort_key: Option<ProductCollectionSortKeys>,
-        filters: Option<Vec<ProductFilter>>,
-    ) -> async_graphql::Result<ProductConnection> {
-        let currency = context::currency(ctx);
-        let listing = ProductListing {
-            visibility: context::visibility(ctx),
-            collection: Some(self.0.id),
-            terms: Vec::new(),
-            filters: domain_filters(filters.unwrap_or_default(), currency),
-            sort: sort_key
-                .unwrap_or(ProductCollectionSortKeys::CollectionDefault)
-                .into(),
-            reverse: reverse.unwrap_or(false),
-        };
-        product_connection(
-            ctx,
-            listing,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-        )
-        .await
-    }
+    let products: Vec<_> = page
+        .items
+        .iter()
+        .map(|(_, listed)| listed.product.clone())
+        .collect();
+    prefetch::products(ctx, &products, Parts::of_connection(&ctx.look_ahead())).await?;
+    Ok(page.into_connection(
+        |listed| Product(listed.product),
+        ProductListingFacets { listing },
+    ))
 }

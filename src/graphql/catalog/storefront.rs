@@ -2,23 +2,23 @@
 //! Each resolver reads the store from the context and calls one domain function.
 
 use async_graphql::connection::Connection;
-use async_graphql::futures_util;
 use async_graphql::{Context, Enum, ID, Object};
 
-use super::collection::{
-    Collection, ProductConnection, ProductFilter, domain_filters, product_connection,
-};
+use super::collection::Collection;
 use super::content::{Menu, Page};
-use super::context;
-use super::errors::GqlResult;
-use super::node::{self, Node};
-use super::pagination::{PageArgs, fetch_page};
+use super::prefetch::{self, Parts};
 use super::product::{Product, ProductStatus};
+use super::product_list::{ProductConnection, ProductFilter, domain_filters, product_connection};
 use crate::catalog::collections::{self, CollectionSort};
 use crate::catalog::filters::ProductFilter as DomainFilter;
-use crate::catalog::listing::{self, ProductListing, ProductSort};
+use crate::catalog::listing::{self, ProductListing, ProductSort, Window};
 use crate::catalog::product_read::{self, ProductKey};
 use crate::catalog::{Visibility, content, search_query};
+use crate::error::AppError;
+use crate::graphql::context;
+use crate::graphql::errors::{GqlResult, to_graphql};
+use crate::graphql::node::{self, Node};
+use crate::graphql::pagination::{PageArgs, fetch_page, page_cost};
 use crate::ids::{self, GidKind};
 
 #[derive(Default)]
@@ -76,7 +76,17 @@ pub enum CollectionSortKeys {
     Relevance,
 }
 
+/// Which products to recommend.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ProductRecommendationIntent {
+    /// Products that go with the product (served as related products).
+    Complementary,
+    /// Products similar to the product: same type first, then best sellers.
+    Related,
+}
+
 const RECOMMENDATIONS: u64 = 10;
+const MAX_NODES: usize = 250;
 
 #[Object]
 impl CatalogQuery {
@@ -103,11 +113,14 @@ impl CatalogQuery {
         )
         .await
         .gql()?;
+        let parts = Parts::of_product(&ctx.look_ahead());
+        prefetch::products(ctx, found.as_slice(), parts).await?;
         Ok(found.map(Product))
     }
 
     /// Products, searched, filtered and sorted.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn products(
         &self,
         ctx: &Context<'_>,
@@ -157,12 +170,15 @@ impl CatalogQuery {
     }
 
     /// Products related to one product (same type first, then best sellers); never null.
+    #[graphql(complexity = "1 + 10 * child_complexity")]
     async fn product_recommendations(
         &self,
         ctx: &Context<'_>,
         product_id: Option<ID>,
         product_handle: Option<String>,
-        intent: Option<String>,
+        #[graphql(default_with = "Some(ProductRecommendationIntent::Related)")] intent: Option<
+            ProductRecommendationIntent,
+        >,
     ) -> async_graphql::Result<Vec<Product>> {
         let _ = intent;
         let key = match (
@@ -194,29 +210,35 @@ impl CatalogQuery {
             sort: ProductSort::BestSelling,
             reverse: false,
         };
-        let mut found = listing::list_products(db, store, &listing, 0, RECOMMENDATIONS + 1)
+        let window = |limit| Window {
+            limit,
+            ..Window::default()
+        };
+        let mut found = listing::list_products(db, store, &listing, &window(RECOMMENDATIONS + 1))
             .await
             .gql()?;
         if (found.len() as u64) <= RECOMMENDATIONS {
             listing.filters.clear();
             found.extend(
-                listing::list_products(db, store, &listing, 0, RECOMMENDATIONS * 2)
+                listing::list_products(db, store, &listing, &window(RECOMMENDATIONS * 2))
                     .await
                     .gql()?,
             );
         }
         let mut seen = vec![product.id];
-        found.retain(|p| {
-            !seen.contains(&p.id) && {
-                seen.push(p.id);
-                true
-            }
-        });
-        Ok(found
+        let recommended: Vec<_> = found
             .into_iter()
+            .map(|listed| listed.product)
+            .filter(|p| {
+                !seen.contains(&p.id) && {
+                    seen.push(p.id);
+                    true
+                }
+            })
             .take(RECOMMENDATIONS as usize)
-            .map(Product)
-            .collect())
+            .collect();
+        prefetch::products(ctx, &recommended, Parts::of_product(&ctx.look_ahead())).await?;
+        Ok(recommended.into_iter().map(Product).collect())
     }
 
     /// A collection by handle or ID; `null` when there is none.
@@ -244,6 +266,7 @@ impl CatalogQuery {
 
     /// The store's collections.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn collections(
         &self,
         ctx: &Context<'_>,
@@ -278,22 +301,22 @@ impl CatalogQuery {
 
     /// The object with this global ID, if any.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
-        node::resolve(ctx, &id).await
+        let mut found = node::resolve_all(ctx, std::slice::from_ref(&id)).await?;
+        Ok(found.pop().flatten())
     }
 
     /// The objects with these global IDs, in order (`null` for unknown ones).
+    #[graphql(complexity = "1 + ids.len() * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
         ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
-        if ids.len() > 250 {
-            return Err(crate::graphql::errors::to_graphql(
-                crate::error::AppError::BadRequest("at most 250 ids".into()),
-            ));
+        if ids.len() > MAX_NODES {
+            let message = format!("at most {MAX_NODES} ids");
+            return Err(to_graphql(AppError::BadRequest(message)));
         }
-        // Resolved together, so their loads share batches.
-        futures_util::future::try_join_all(ids.iter().map(|id| node::resolve(ctx, id))).await
+        node::resolve_all(ctx, &ids).await
     }
 
     /// A navigation menu by handle.
@@ -338,6 +361,7 @@ impl CatalogQuery {
     }
 
     /// The store's pages, by title.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn pages(
         &self,
         ctx: &Context<'_>,

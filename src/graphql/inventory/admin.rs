@@ -2,14 +2,15 @@
 //! field starts with `admin_store`, so without the store's admin token nothing here runs.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use entities::inventory_level;
 
-use super::context;
-use super::errors::{UserError, with_user_errors};
-use super::inputs::decode_id;
+use super::level::clamp;
 use crate::error::Result;
+use crate::graphql::context;
+use crate::graphql::errors::{UserError, with_user_errors};
+use crate::graphql::inputs::decode_id;
 use crate::ids::{self, GidKind};
-use crate::inventory::{self, QuantityChange, Stock};
+use crate::inventory::Stock;
+use crate::inventory::levels::{self, Level, QuantityChange};
 
 #[derive(Default)]
 pub struct AdminInventoryMutation;
@@ -60,7 +61,10 @@ impl AdminInventoryMutation {
         let reason = reason.unwrap_or_else(|| DEFAULT_REASON.into());
         let result = async {
             let changes = quantity_changes(&quantities, "quantities")?;
-            inventory::set_quantities(context::db(ctx), store, &changes, &reason).await
+            context::write(ctx, async |tx| {
+                levels::set_quantities(tx, store, &changes, &reason).await
+            })
+            .await
         };
         inventory_payload(result.await)
     }
@@ -76,7 +80,10 @@ impl AdminInventoryMutation {
         let reason = reason.unwrap_or_else(|| DEFAULT_REASON.into());
         let result = async {
             let changes = quantity_changes(&changes, "changes")?;
-            inventory::adjust_quantities(context::db(ctx), store, &changes, &reason).await
+            context::write(ctx, async |tx| {
+                levels::adjust_quantities(tx, store, &changes, &reason).await
+            })
+            .await
         };
         inventory_payload(result.await)
     }
@@ -96,12 +103,9 @@ fn quantity_changes(inputs: &[InventoryQuantityInput], field: &str) -> Result<Ve
         .collect()
 }
 
-fn inventory_payload(
-    result: Result<Vec<inventory_level::Model>>,
-) -> async_graphql::Result<InventoryPayload> {
-    let clamp = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+fn inventory_payload(result: Result<Vec<Level>>) -> async_graphql::Result<InventoryPayload> {
     let (levels, user_errors) = with_user_errors(result)?;
-    let change = |level: inventory_level::Model| {
+    let change = |level: Level| {
         let stock = Stock::from(&level);
         InventoryChange {
             variant_id: ID(ids::encode(GidKind::ProductVariant, level.variant_id)),

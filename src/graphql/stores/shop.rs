@@ -1,9 +1,9 @@
 //! The `shop` query: the store's name, domain and currency.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 
-use super::context;
-use super::scalars::{CountryCode, CurrencyCode};
+use crate::graphql::context;
+use crate::graphql::scalars::{CountryCode, CurrencyCode, Url};
 use crate::ids::{self, GidKind};
 use crate::stores::Store;
 
@@ -33,7 +33,7 @@ pub struct Domain {
     /// The host name.
     pub host: String,
     /// The full URL.
-    pub url: String,
+    pub url: Url,
     /// Whether the domain uses TLS.
     pub ssl_enabled: bool,
 }
@@ -46,9 +46,26 @@ pub struct PaymentSettings {
     /// Currencies shoppers can pay in.
     pub enabled_presentment_currencies: Vec<CurrencyCode>,
     /// Card brands accepted at checkout.
-    pub accepted_card_brands: Vec<String>,
+    pub accepted_card_brands: Vec<CardBrand>,
     /// The country of the store's payment account.
     pub country_code: CountryCode,
+}
+
+/// A card brand.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum CardBrand {
+    /// American Express.
+    AmericanExpress,
+    /// Diners Club.
+    DinersClub,
+    /// Discover.
+    Discover,
+    /// JCB.
+    Jcb,
+    /// Mastercard.
+    Mastercard,
+    /// Visa.
+    Visa,
 }
 
 #[Object]
@@ -69,7 +86,7 @@ impl Shop {
     async fn primary_domain(&self) -> Domain {
         Domain {
             host: self.0.domain.clone(),
-            url: format!("https://{}", self.0.domain),
+            url: Url(format!("https://{}", self.0.domain)),
             ssl_enabled: true,
         }
     }
@@ -80,9 +97,9 @@ impl Shop {
             enabled_presentment_currencies: vec![currency.clone()],
             currency_code: currency,
             accepted_card_brands: vec![
-                "VISA".into(),
-                "MASTERCARD".into(),
-                "AMERICAN_EXPRESS".into(),
+                CardBrand::Visa,
+                CardBrand::Mastercard,
+                CardBrand::AmericanExpress,
             ],
             country_code: CountryCode("US".into()),
         }

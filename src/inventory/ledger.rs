@@ -1,0 +1,92 @@
+//! The append-only stock ledger: one row per change of a level, with the change of `on_hand` and
+//! `reserved` and the on-hand quantity after it. Rows are only ever inserted, in the transaction
+//! that changes the level, so for every variant the deltas sum to its level.
+
+use chrono::Utc;
+use entities::{inventory_level, inventory_movement, prelude::*};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::stores::Store;
+
+/// Why a level changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MovementKind {
+    /// A merchant's count or correction (set, adjust, initial stock, removal with the variant).
+    Adjust,
+    /// Units held for a cart.
+    Reserve,
+    /// Held units given back (expiry, removal from the cart).
+    Release,
+    /// Held units sold by a completed checkout.
+    Sell,
+    /// Sold units returned to stock (cancellation, return).
+    Restock,
+}
+
+impl MovementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MovementKind::Adjust => "adjust",
+            MovementKind::Reserve => "reserve",
+            MovementKind::Release => "release",
+            MovementKind::Sell => "sell",
+            MovementKind::Restock => "restock",
+        }
+    }
+}
+
+/// One change of a level: what it was before and after.
+#[derive(Debug, Clone)]
+pub struct Movement<'a> {
+    pub kind: MovementKind,
+    pub before: &'a inventory_level::Model,
+    pub after: &'a inventory_level::Model,
+    pub reason: Option<&'a str>,
+    pub reference: Option<&'a str>,
+}
+
+/// Appends a movement; a change that moves nothing is not recorded.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    movement: Movement<'_>,
+) -> Result<()> {
+    let on_hand_delta = movement.after.on_hand - movement.before.on_hand;
+    let reserved_delta = movement.after.reserved - movement.before.reserved;
+    if on_hand_delta == 0 && reserved_delta == 0 {
+        return Ok(());
+    }
+    inventory_movement::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        store_id: Set(store.id),
+        variant_id: Set(movement.after.variant_id),
+        kind: Set(movement.kind.as_str().into()),
+        on_hand_delta: Set(on_hand_delta),
+        reserved_delta: Set(reserved_delta),
+        on_hand_after: Set(movement.after.on_hand),
+        reason: Set(movement.reason.map(str::to_string)),
+        reference: Set(movement.reference.map(str::to_string)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The sums of a variant's ledger: `(on_hand, reserved)` as the movements add up.
+pub async fn totals(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    variant_id: Uuid,
+) -> Result<(i64, i64)> {
+    let movements = InventoryMovement::find()
+        .filter(inventory_movement::Column::StoreId.eq(store.id))
+        .filter(inventory_movement::Column::VariantId.eq(variant_id))
+        .all(db)
+        .await?;
+    Ok(movements.iter().fold((0, 0), |(on_hand, reserved), m| {
+        (on_hand + m.on_hand_delta, reserved + m.reserved_delta)
+    }))
+}
