@@ -10,21 +10,22 @@
 //!   response can hold: `MAX_COST_EXCEEDED`, like the depth;
 //! - directives per field and the nesting of the document itself (async-graphql's own checks).
 //!
+//! A response that ran reports what it cost, as Shopify's do: `extensions.cost.requestedQueryCost`.
 //! The HTTP layer bounds the body (`MAX_BODY_BYTES`). The limits sit well above what the real
 //! clients send (Next.js Commerce, the Hydrogen skeleton, hydrogen-react's cart: the tests run
 //! their documents), far below what hurts the server.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest,
     NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
-    ErrorExtensions, Name, Positioned, Request, SchemaBuilder, ServerError, ServerResult,
-    ValidationResult, Variables,
+    ErrorExtensionValues, Name, Positioned, Request, Response, SchemaBuilder, ServerError,
+    ServerResult, ValidationResult, Value, Variables,
 };
 
 /// The most a request may cost: fields the response can hold, lists counted at their page size.
@@ -49,19 +50,40 @@ pub fn apply<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S>
         .limit_complexity(MAX_COST)
         .limit_depth(MAX_DEPTH)
         .limit_directives(MAX_DIRECTIVES_PER_FIELD)
-        .extension(Limits)
+        .extension(LimitsFactory)
 }
 
-struct Limits;
+struct LimitsFactory;
 
-impl ExtensionFactory for Limits {
+impl ExtensionFactory for LimitsFactory {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Limits)
+        Arc::new(Limits::default())
     }
+}
+
+/// The limits of one request, and its cost once validated.
+#[derive(Default)]
+struct Limits {
+    cost: Mutex<Option<usize>>,
 }
 
 #[async_trait::async_trait]
 impl Extension for Limits {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        let cost = self.cost.lock().ok().and_then(|cost| *cost);
+        if let Some(cost) = cost {
+            let report = Value::from_json(serde_json::json!({
+                "requestedQueryCost": cost,
+                "maxCost": MAX_COST,
+            }));
+            if let Ok(report) = report {
+                response.extensions.insert("cost".into(), report);
+            }
+        }
+        response
+    }
+
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -90,9 +112,13 @@ impl Extension for Limits {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx)
-            .await
-            .map_err(|errors| errors.into_iter().map(with_code).collect())
+        let validated = next.run(ctx).await.map_err(|errors: Vec<ServerError>| {
+            errors.into_iter().map(with_code).collect::<Vec<_>>()
+        })?;
+        if let Ok(mut cost) = self.cost.lock() {
+            *cost = Some(validated.complexity);
+        }
+        Ok(validated)
     }
 }
 
@@ -151,14 +177,14 @@ impl Size {
                 "the document holds more than {limit} {what}"
             )))
         };
-        if self.selections > MAX_SELECTIONS {
-            return over("fields (fragments expanded)", MAX_SELECTIONS);
-        }
         if self.aliases > MAX_ALIASES {
             return over("aliases", MAX_ALIASES);
         }
         if self.directives > MAX_DIRECTIVES {
             return over("directives", MAX_DIRECTIVES);
+        }
+        if self.selections > MAX_SELECTIONS {
+            return over("fields (fragments expanded)", MAX_SELECTIONS);
         }
         Ok(())
     }
@@ -224,9 +250,12 @@ impl<'a> Counter<'a> {
 }
 
 fn refused(message: &str) -> ServerError {
-    let error = async_graphql::Error::new(message)
-        .extend_with(|_, extensions| extensions.set("code", "BAD_USER_INPUT"));
-    error.into_server_error(async_graphql::Pos::default())
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", "BAD_USER_INPUT");
+    ServerError {
+        extensions: Some(extensions),
+        ..ServerError::new(message, None)
+    }
 }
 
 #[cfg(test)]

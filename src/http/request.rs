@@ -15,6 +15,16 @@ use crate::graphql::limits::MAX_BODY_BYTES;
 /// A GraphQL request read from HTTP.
 pub struct GraphQLBody(pub async_graphql::Request);
 
+impl GraphQLBody {
+    /// An empty `operationName` (some clients send `""`) means none.
+    fn new(mut request: async_graphql::Request) -> Self {
+        if request.operation_name.as_deref() == Some("") {
+            request.operation_name = None;
+        }
+        GraphQLBody(request)
+    }
+}
+
 /// Why a request could not be read.
 pub enum Unreadable {
     TooLarge,
@@ -55,7 +65,7 @@ impl<S: Send + Sync> FromRequest<S> for GraphQLBody {
             let query = request.uri().query().unwrap_or_default();
             let parsed = async_graphql::http::parse_query_string(query)
                 .map_err(|err| Unreadable::Malformed(format!("bad query string: {err}")))?;
-            return Ok(GraphQLBody(parsed));
+            return Ok(GraphQLBody::new(parsed));
         }
         let content_type = request
             .headers()
@@ -71,6 +81,6 @@ impl<S: Send + Sync> FromRequest<S> for GraphQLBody {
             MultipartOptions::default(),
         )
         .await?;
-        Ok(GraphQLBody(batch.into_single()?))
+        Ok(GraphQLBody::new(batch.into_single()?))
     }
 }

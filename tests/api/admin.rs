@@ -1,9 +1,10 @@
-//! Merchants build the catalog through admin mutations; invalid input changes nothing.
+//! Merchants build the catalog through admin mutations; invalid input changes nothing. Every
+//! test runs on PostgreSQL and on the embedded SQLite default.
 
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{PRODUCT_CREATE, TestApp, sized_product, spawn_app};
+use crate::helpers::{Backend, PRODUCT_CREATE, TestApp, sized_product, spawn_app_on};
 
 const VARIANTS: &str = include_str!("../../schema/operations/admin/variants_bulk.graphql");
 const INVENTORY: &str = include_str!("../../schema/operations/admin/inventory.graphql");
@@ -30,9 +31,8 @@ async fn catalog_size(app: &TestApp) -> (u64, u64) {
     (products, variants)
 }
 
-#[tokio::test]
-async fn every_invalid_product_input_is_a_typed_user_error_that_changes_nothing() {
-    let app = spawn_app().await;
+async fn every_invalid_product_input_is_a_typed_user_error_that_changes_nothing(backend: Backend) {
+    let app = spawn_app_on(backend).await;
     app.create_product(sized_product("Existing", "EX")).await;
     let before = catalog_size(&app).await;
     let with = |change: &dyn Fn(&mut Value)| {
@@ -124,9 +124,8 @@ async fn every_invalid_product_input_is_a_typed_user_error_that_changes_nothing(
     );
 }
 
-#[tokio::test]
-async fn variants_are_added_changed_and_removed_in_bulk() {
-    let app = spawn_app().await;
+async fn variants_are_added_changed_and_removed_in_bulk(backend: Backend) {
+    let app = spawn_app_on(backend).await;
     let product = app.create_product(sized_product("Bulk Tee", "BT")).await;
     let id = product["id"].clone();
 
@@ -174,9 +173,10 @@ async fn variants_are_added_changed_and_removed_in_bulk() {
     assert_eq!(variants, 3);
 }
 
-#[tokio::test]
-async fn setting_and_adjusting_stock_writes_the_ledger_and_never_goes_below_zero() {
-    let app = spawn_app().await;
+async fn setting_and_adjusting_stock_writes_the_ledger_and_refuses_going_below_zero(
+    backend: Backend,
+) {
+    let app = spawn_app_on(backend).await;
     let product = app.create_product(sized_product("Stock Tee", "ST")).await;
     let small = product["variants"]["nodes"][0]["id"].clone();
     let ledger = || async {
@@ -240,9 +240,8 @@ async fn setting_and_adjusting_stock_writes_the_ledger_and_never_goes_below_zero
     assert_eq!(ledger().await, initial + 2, "refused changes wrote nothing");
 }
 
-#[tokio::test]
-async fn menus_pages_and_the_store_itself_are_managed_through_admin_mutations() {
-    let app = spawn_app().await;
+async fn menus_pages_and_the_store_itself_are_managed_through_admin_mutations(backend: Backend) {
+    let app = spawn_app_on(backend).await;
     let items = json!([{ "title": "Shop", "url": "/collections/all", "items": [{ "title": "Tees", "url": "/collections/tees" }] }]);
     let menu = app
         .admin(
@@ -292,3 +291,131 @@ async fn menus_pages_and_the_store_itself_are_managed_through_admin_mutations() 
         "the cached store was refreshed"
     );
 }
+
+/// Ten variants priced 50.00; returns the product id and the variant ids.
+async fn ten_variant_product(app: &TestApp) -> (Value, Vec<Value>) {
+    let variants: Vec<Value> = (0..10)
+        .map(|n| json!({ "options": [n.to_string()], "price": "50.00", "inventoryQuantity": 1 }))
+        .collect();
+    let product = app
+        .create_product(json!({ "title": "Ranged Tee", "options": ["Size"], "variants": variants }))
+        .await;
+    let ids = product["variants"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].clone())
+        .collect();
+    (product["id"].clone(), ids)
+}
+
+const PRICES: &str = "query($id: ID!) { node(id: $id) { ... on Product { priceRange { minVariantPrice { amount } maxVariantPrice { amount } } variants(first: 20) { nodes { price { amount } } } } } }";
+
+async fn concurrent_variant_price_changes_keep_the_price_range_true(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    let (product_id, variants) = ten_variant_product(&app).await;
+    for round in 0..10_u64 {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (n, variant) in variants.iter().enumerate() {
+            let price = format!("{}.00", 1 + (round * 31 + n as u64 * 17) % 97);
+            let variables =
+                json!({ "productId": product_id, "variants": [{ "id": variant, "price": price }] });
+            let (address, token) = (app.address.clone(), app.store.admin_token.clone());
+            tasks.spawn(async move {
+                let body = json!({ "query": VARIANTS, "operationName": "VariantsBulkUpdate", "variables": variables });
+                reqwest::Client::new()
+                    .post(format!("{address}/api/2025-01/graphql.json"))
+                    .header("X-Shopify-Access-Token", token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("send")
+                    .json::<Value>()
+                    .await
+                    .expect("JSON")
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            let body = done.unwrap();
+            assert_eq!(
+                body["data"]["productVariantsBulkUpdate"]["userErrors"],
+                json!([]),
+                "{body}"
+            );
+        }
+        let data = app.admin(PRICES, "", json!({ "id": product_id })).await;
+        let prices: Vec<f64> = data["node"]["variants"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["price"]["amount"].as_str().unwrap().parse().unwrap())
+            .collect();
+        let amount = |which: &str| -> f64 {
+            data["node"]["priceRange"][which]["amount"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        let lowest = prices.iter().copied().fold(f64::MAX, f64::min);
+        let highest = prices.iter().copied().fold(f64::MIN, f64::max);
+        assert_eq!(
+            amount("minVariantPrice"),
+            lowest,
+            "{backend:?} round {round}"
+        );
+        assert_eq!(
+            amount("maxVariantPrice"),
+            highest,
+            "{backend:?} round {round}"
+        );
+    }
+}
+
+const STORE_CURRENCY: &str = "mutation($currency: String!) { storeUpdate(input: { currencyCode: $currency }) { shop { paymentSettings { currencyCode } } userErrors { field message code } } }";
+
+async fn the_currency_cannot_change_once_variants_have_prices(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    let before_products = app
+        .admin(STORE_CURRENCY, "", json!({ "currency": "EUR" }))
+        .await;
+    assert_eq!(before_products["storeUpdate"]["userErrors"], json!([]));
+    assert_eq!(
+        before_products["storeUpdate"]["shop"]["paymentSettings"]["currencyCode"],
+        "EUR"
+    );
+    app.create_product(sized_product("Euro Tee", "EU")).await;
+
+    let refused = app
+        .admin(STORE_CURRENCY, "", json!({ "currency": "JPY" }))
+        .await;
+
+    let error = &refused["storeUpdate"]["userErrors"][0];
+    assert_eq!(error["code"], "INVALID", "{backend:?}: {refused}");
+    assert_eq!(error["field"], json!(["currencyCode"]));
+    let shop = app
+        .storefront("{ shop { paymentSettings { currencyCode } } product(handle: \"euro-tee\") { priceRange { minVariantPrice { amount currencyCode } } } }", json!({}))
+        .await;
+    assert_eq!(shop["shop"]["paymentSettings"]["currencyCode"], "EUR");
+    assert_eq!(
+        shop["product"]["priceRange"]["minVariantPrice"],
+        json!({ "amount": "10.00", "currencyCode": "EUR" })
+    );
+    let same = app
+        .admin(STORE_CURRENCY, "", json!({ "currency": "EUR" }))
+        .await;
+    assert_eq!(
+        same["storeUpdate"]["userErrors"],
+        json!([]),
+        "restating it is fine"
+    );
+}
+
+crate::on_both_backends!(
+    concurrent_variant_price_changes_keep_the_price_range_true,
+    the_currency_cannot_change_once_variants_have_prices,
+    every_invalid_product_input_is_a_typed_user_error_that_changes_nothing,
+    variants_are_added_changed_and_removed_in_bulk,
+    setting_and_adjusting_stock_writes_the_ledger_and_refuses_going_below_zero,
+    menus_pages_and_the_store_itself_are_managed_through_admin_mutations
+);

@@ -174,13 +174,81 @@ async fn a_collection_pages_forward_and_backward() {
         vec!["Tee 1", "Tee 2"]
     );
 
-    let by_price = app
+    let by_title = app
         .storefront(
             COLLECTION,
             json!({ "handle": handle, "first": 1, "sortKey": "TITLE", "reverse": true }),
         )
         .await;
-    assert_eq!(titles(&by_price["collection"]["products"]), vec!["Tee 4"]);
+    assert_eq!(titles(&by_title["collection"]["products"]), vec!["Tee 4"]);
+}
+
+#[tokio::test]
+async fn sorting_by_price_orders_by_the_lowest_variant_price() {
+    let app = spawn_app().await;
+    let mut products = Vec::new();
+    for (title, price) in [("Mid", "20.00"), ("Cheap", "5.00"), ("Dear", "90.00")] {
+        let mut input = sized_product(title, title);
+        input["variants"][0]["price"] = json!(price);
+        input["variants"][1]["price"] = json!("95.00");
+        input["variants"][2]["price"] = json!("99.00");
+        products.push(app.create_product(input).await);
+    }
+    let handle = collection_of(&app, "Priced", &products).await;
+    for (reverse, expected) in [
+        (false, ["Cheap", "Mid", "Dear"]),
+        (true, ["Dear", "Mid", "Cheap"]),
+    ] {
+        let data = app
+            .storefront(
+                COLLECTION,
+                json!({ "handle": handle, "first": 10, "sortKey": "PRICE", "reverse": reverse }),
+            )
+            .await;
+        let titles: Vec<&str> = data["collection"]["products"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, expected, "reverse: {reverse}");
+    }
+}
+
+#[tokio::test]
+async fn pages_neither_skip_nor_repeat_products_while_the_catalog_changes() {
+    let app = spawn_app().await;
+    for title in ["Alpha", "Charlie", "Echo", "Golf"] {
+        app.create_product(sized_product(title, title)).await;
+    }
+    let page = |after: Value| {
+        app.storefront(
+            PRODUCTS,
+            json!({ "first": 2, "after": after, "sortKey": "TITLE" }),
+        )
+    };
+    let handles = |data: &Value| {
+        data["products"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["handle"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let first = page(Value::Null).await;
+    assert_eq!(handles(&first), ["alpha", "charlie"]);
+
+    // Two products land before the cursor and one after it while the shopper reads page one.
+    for title in ["Bravo", "Beta", "Foxtrot"] {
+        app.create_product(sized_product(title, title)).await;
+    }
+    let second = page(first["products"]["pageInfo"]["endCursor"].clone()).await;
+
+    assert_eq!(handles(&second), ["echo", "foxtrot"], "no repeat, no skip");
+    assert_eq!(second["products"]["pageInfo"]["hasPreviousPage"], true);
+    let third = page(second["products"]["pageInfo"]["endCursor"].clone()).await;
+    assert_eq!(handles(&third), ["golf"]);
+    assert_eq!(third["products"]["pageInfo"]["hasNextPage"], false);
 }
 
 #[tokio::test]
@@ -260,6 +328,11 @@ async fn the_products_query_understands_free_text_and_field_terms() {
     ] {
         let mut input = sized_product(title, sku);
         input["vendor"] = json!(vendor);
+        if title == "Wool Sweater" {
+            for variant in input["variants"].as_array_mut().unwrap() {
+                variant["inventoryQuantity"] = json!(0);
+            }
+        }
         app.create_product(input).await;
     }
     let handles = |data: &Value| {
@@ -271,14 +344,19 @@ async fn the_products_query_understands_free_text_and_field_terms() {
             .collect::<Vec<_>>()
     };
 
-    let cases: [(&str, Value, Vec<&str>); 4] = [
+    let cases: [(&str, Value, Vec<&str>); 5] = [
         ("linen", json!("TITLE"), vec!["linen-pants", "linen-shirt"]),
         ("title:linen vendor:Bolt", Value::Null, vec!["linen-pants"]),
         ("-title:linen tag:summer", Value::Null, vec!["wool-sweater"]),
         (
             "available_for_sale:true",
             json!("TITLE"),
-            vec!["linen-pants", "linen-shirt", "wool-sweater"],
+            vec!["linen-pants", "linen-shirt"],
+        ),
+        (
+            "available_for_sale:false",
+            Value::Null,
+            vec!["wool-sweater"],
         ),
     ];
     for (query, sort_key, expected) in cases {

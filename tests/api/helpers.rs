@@ -350,3 +350,27 @@ pub fn sized_product(title: &str, sku_prefix: &str) -> Value {
         "images": [{ "url": "https://cdn.example.test/a.jpg", "altText": title, "width": 800, "height": 600 }]
     })
 }
+
+/// Runs each `async fn name(backend: Backend)` of the calling module as two tests,
+/// `on_postgres::name` and `on_sqlite::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            )*
+        }
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )*
+        }
+    };
+}

@@ -4,6 +4,7 @@ mod admin;
 mod catalog;
 mod helpers;
 mod inventory;
+mod limits;
 mod query_count;
 mod schema;
 mod smoke;

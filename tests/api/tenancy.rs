@@ -53,14 +53,17 @@ async fn a_host_naming_another_store_is_refused() {
 async fn two_stores_sharing_handles_and_skus_each_see_only_their_own() {
     let app = spawn_app().await;
     let other = create_store(&app.database, "Other").await;
-    app.create_product(sized_product("Shared Tee", "SHARED"))
+    let mine = app
+        .create_product(sized_product("Shared Tee", "SHARED"))
         .await;
+    let mut their_input = sized_product("Shared Tee", "SHARED");
+    their_input["variants"][0]["price"] = json!("77.00");
     let (status, body) = app
         .request(
             As::Admin(&other),
             crate::helpers::PRODUCT_CREATE,
             Some("ProductCreate"),
-            json!({ "input": sized_product("Shared Tee", "SHARED") }),
+            json!({ "input": their_input }),
         )
         .await;
     assert_eq!(status, 200);
@@ -69,12 +72,14 @@ async fn two_stores_sharing_handles_and_skus_each_see_only_their_own() {
         json!([]),
         "same handle and SKUs are fine in another store"
     );
-    let theirs_id = &body["data"]["productCreate"]["product"]["id"];
+    let theirs = body["data"]["productCreate"]["product"].clone();
+    assert_ne!(mine["id"], theirs["id"]);
+
     let update = app
         .admin(
             PRODUCT_UPDATE,
             "ProductUpdate",
-            json!({ "id": theirs_id, "input": { "title": "Mine now" } }),
+            json!({ "id": theirs["id"], "input": { "title": "Mine now" } }),
         )
         .await;
     assert_eq!(
@@ -82,28 +87,51 @@ async fn two_stores_sharing_handles_and_skus_each_see_only_their_own() {
         "one store's admin cannot touch another's product"
     );
 
-    let (_, mine) = app
+    let (_, my_shop) = app
         .request(As::Storefront(&app.store), SHOP, None, json!({}))
         .await;
-    let (_, theirs) = app
+    let (_, their_shop) = app
         .request(As::Storefront(&other), SHOP, None, json!({}))
         .await;
-    assert_eq!(mine["data"]["shop"]["name"], "Test Store");
-    assert_eq!(theirs["data"]["shop"]["name"], "Other");
-    let product = app
-        .storefront(PRODUCT, json!({ "handle": "shared-tee" }))
+    assert_eq!(my_shop["data"]["shop"]["name"], "Test Store");
+    assert_eq!(their_shop["data"]["shop"]["name"], "Other");
+
+    let by_handle = json!({ "handle": "shared-tee" });
+    let (_, seen_by_me) = app
+        .request(As::Storefront(&app.store), PRODUCT, None, by_handle.clone())
         .await;
-    let (_, seen_by_other) = app
+    let (_, seen_by_them) = app
+        .request(As::Storefront(&other), PRODUCT, None, by_handle)
+        .await;
+    let price = |seen: &serde_json::Value| {
+        seen["data"]["product"]["priceRange"]["minVariantPrice"]["amount"].clone()
+    };
+    assert_eq!(
+        seen_by_me["data"]["product"]["id"], mine["id"],
+        "my store finds my product"
+    );
+    assert_eq!(
+        seen_by_them["data"]["product"]["id"], theirs["id"],
+        "theirs finds theirs"
+    );
+    assert_eq!(price(&seen_by_me), "10.00");
+    assert_eq!(
+        price(&seen_by_them),
+        "20.00",
+        "their cheapest variant is no longer 10.00"
+    );
+    let (_, by_foreign_id) = app
         .request(
-            As::Storefront(&other),
-            PRODUCT,
+            As::Storefront(&app.store),
+            "query($id: ID!) { node(id: $id) { id } }",
             None,
-            json!({ "handle": "shared-tee" }),
+            json!({ "id": theirs["id"] }),
         )
         .await;
-    assert_ne!(
-        product["product"]["id"],
-        seen_by_other["data"]["product"]["id"]
+    assert_eq!(
+        by_foreign_id["data"]["node"],
+        serde_json::Value::Null,
+        "{by_foreign_id}"
     );
 }
 
