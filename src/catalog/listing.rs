@@ -293,3 +293,67 @@ fn time_of(product: &product::Model, column: product::Column) -> DateTime<Utc> {
         _ => product.created_at,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::sea_query::PostgresQueryBuilder;
+
+    use super::*;
+    use crate::catalog::search_query;
+
+    fn store() -> Store {
+        Store {
+            id: Uuid::now_v7(),
+            name: "S".into(),
+            domain: "s.example.test".into(),
+            currency: "USD".into(),
+            description: String::new(),
+            settings: serde_json::json!({}),
+            status: "active".into(),
+            next_order_number: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn every_table_a_listing_reads_is_narrowed_to_the_store() {
+        let store = store();
+        let listing = ProductListing {
+            visibility: Visibility::Storefront,
+            collection: Some(Uuid::now_v7()),
+            terms: search_query::parse("tee tag:summer available_for_sale:true"),
+            filters: vec![
+                ProductFilter::Available(true),
+                ProductFilter::Price {
+                    min: Some(1),
+                    max: None,
+                },
+                ProductFilter::Tag("cotton".into()),
+                ProductFilter::VariantOption {
+                    name: "Size".into(),
+                    value: "M".into(),
+                },
+            ],
+            sort: ProductSort::CollectionDefault,
+            reverse: false,
+        };
+        let window = Window {
+            limit: 10,
+            ..Window::default()
+        };
+        let sql = listing
+            .select(&store, &window)
+            .unwrap()
+            .to_string(PostgresQueryBuilder);
+        let tables = sql.matches(" FROM ").count() + sql.matches(" JOIN ").count();
+        let narrowed = sql
+            .matches(&format!("\"store_id\" = '{}'", store.id))
+            .count();
+        assert!(tables >= 8, "the listing reads many tables: {sql}");
+        assert!(
+            narrowed >= tables,
+            "{tables} tables read, {narrowed} narrowed to the store: {sql}"
+        );
+    }
+}

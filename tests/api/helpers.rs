@@ -115,6 +115,22 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
     }
 }
 
+/// An empty PostgreSQL database (no migrations), dropped with the returned guard.
+pub async fn empty_database() -> (String, impl Drop) {
+    let name = database_name();
+    admin_connection()
+        .await
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create a database");
+    (format!("{}/{name}", server_url()), Scratch::Database(name))
+}
+
+/// Settings for a server on `database_url` (PostgreSQL) without Redis.
+pub fn settings_for(database_url: String) -> Settings {
+    settings(Some(database_url), None)
+}
+
 /// What a `TestApp` removes when it is dropped.
 enum Scratch {
     Database(String),

@@ -5,6 +5,7 @@ mod catalog;
 mod helpers;
 mod inventory;
 mod limits;
+mod migrations;
 mod query_count;
 mod schema;
 mod smoke;

@@ -1,4 +1,5 @@
-//! DataLoaders keep a collection page at a fixed number of SQL statements.
+//! Pages cost a fixed number of SQL statements, the same for every page size and on every run:
+//! list resolvers load the parts of all their products at once, never timing-dependent batches.
 
 use serde_json::{Value, json};
 
@@ -6,27 +7,19 @@ use crate::helpers::{TestApp, sized_product, spawn_app};
 
 const COLLECTION: &str =
     include_str!("../../schema/operations/storefront/collection_products.graphql");
+const PRODUCT: &str = include_str!("../../schema/operations/storefront/product.graphql");
 const COLLECTIONS: &str = include_str!("../../schema/operations/admin/collections.graphql");
 
-async fn statements_for_page(app: &TestApp, handle: &str, first: usize) -> u64 {
+/// How many times each page is measured: a timing-dependent batch would show as a difference.
+const REPEATS: usize = 5;
+
+async fn statements_for(app: &TestApp, document: &str, variables: Value) -> u64 {
     let before = app.statements().await;
-    let data = app
-        .storefront(COLLECTION, json!({ "handle": handle, "first": first }))
-        .await;
-    let after = app.statements().await;
-    assert_eq!(
-        data["collection"]["products"]["edges"]
-            .as_array()
-            .unwrap()
-            .len(),
-        first
-    );
-    after - before
+    app.storefront(document, variables).await;
+    app.statements().await - before
 }
 
-#[tokio::test]
-async fn a_collection_page_costs_the_same_statements_for_5_and_50_products() {
-    let app = spawn_app().await;
+async fn collection_of_50(app: &TestApp) -> String {
     let mut ids: Vec<Value> = Vec::new();
     for n in 0..50 {
         ids.push(
@@ -42,20 +35,59 @@ async fn a_collection_page_costs_the_same_statements_for_5_and_50_products() {
             json!({ "input": { "title": "Counted", "products": ids } }),
         )
         .await;
-    let handle = created["collectionCreate"]["collection"]["handle"]
+    created["collectionCreate"]["collection"]["handle"]
         .as_str()
         .unwrap()
-        .to_string();
+        .to_string()
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collection_page_costs_the_same_statements_for_5_and_50_products_every_time() {
+    let app = spawn_app().await;
+    let handle = collection_of_50(&app).await;
     // The first storefront request resolves and caches the token; measure pages after it.
     app.storefront("{ shop { name } }", json!({})).await;
-    let small = statements_for_page(&app, &handle, 5).await;
-    let large = statements_for_page(&app, &handle, 50).await;
 
-    println!("statements for a collection page: 5 products = {small}, 50 products = {large}");
-    assert_eq!(small, large, "statements must not grow with the page size");
+    let mut counts = Vec::new();
+    for _ in 0..REPEATS {
+        for first in [5, 50] {
+            let page = json!({ "handle": handle, "first": first });
+            counts.push((first, statements_for(&app, COLLECTION, page).await));
+        }
+    }
+
+    println!("statements per collection page (products, statements): {counts:?}");
+    let (_, expected) = counts[0];
     assert!(
-        large <= 25,
-        "a page of products with variants, options, images and facets took {large} statements"
+        counts.iter().all(|(_, n)| *n == expected),
+        "every page costs the same: {counts:?}"
+    );
+    assert!(expected <= 25, "a page took {expected} statements");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_page_costs_the_same_statements_for_3_and_60_variants_every_time() {
+    let app = spawn_app().await;
+    app.create_product(sized_product("Small Tee", "SM")).await;
+    let variants: Vec<Value> = (0..60)
+        .map(|n| json!({ "options": [n.to_string()], "price": "5.00", "inventoryQuantity": n % 3 }))
+        .collect();
+    app.create_product(json!({ "title": "Wide Tee", "options": ["Size"], "variants": variants }))
+        .await;
+    app.storefront("{ shop { name } }", json!({})).await;
+
+    let mut counts = Vec::new();
+    for _ in 0..REPEATS {
+        for handle in ["small-tee", "wide-tee"] {
+            let page = json!({ "handle": handle });
+            counts.push((handle, statements_for(&app, PRODUCT, page).await));
+        }
+    }
+
+    println!("statements per product page (product, statements): {counts:?}");
+    let (_, expected) = counts[0];
+    assert!(
+        counts.iter().all(|(_, n)| *n == expected),
+        "every product page costs the same: {counts:?}"
     );
 }

@@ -2,9 +2,13 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+/// How long the binary may take to print its demo tokens.
+const STARTUP: Duration = Duration::from_secs(30);
 
 struct Server(Child);
 
@@ -33,16 +37,29 @@ async fn the_binary_serves_the_demo_store_with_no_configuration() {
         .expect("start the vitrine binary");
     let stdout = child.stdout.take().expect("stdout");
     let _server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
+    // Lines are read on a thread, so a server that never prints fails the test instead of
+    // hanging it.
+    let (lines, printed) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + STARTUP;
     let mut address = None;
     let mut token = None;
-    while let Some(Ok(line)) = lines.next() {
+    while token.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = printed
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no demo token printed within {STARTUP:?}"));
         if let Some(rest) = line.strip_prefix("Vitrine is listening on ") {
             address = Some(rest.trim().to_string());
         }
         if let Some((_, value)) = line.split_once("(X-Shopify-Storefront-Access-Token): ") {
             token = Some(value.trim().to_string());
-            break;
         }
     }
     let (address, token) = (
@@ -50,7 +67,10 @@ async fn the_binary_serves_the_demo_store_with_no_configuration() {
         token.expect("demo token line"),
     );
 
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
     let query = json!({ "query": "{ shop { name } products(first: 60) { nodes { handle } } collections(first: 10) { nodes { handle } } menu(handle: \"main-menu\") { items { title } } pages(first: 5) { nodes { handle } } }" });
     let deadline = Instant::now() + Duration::from_secs(10);
     let body: Value = loop {
