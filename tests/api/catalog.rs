@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, sized_product, spawn_app};
+use crate::helpers::{collection_of, sized_product, spawn_app};
 
 const PRODUCT: &str = include_str!("../../schema/operations/storefront/product.graphql");
 const PRODUCTS: &str = include_str!("../../schema/operations/storefront/products.graphql");
@@ -11,23 +11,6 @@ const COLLECTION: &str =
 const RECOMMENDATIONS: &str =
     include_str!("../../schema/operations/storefront/recommendations.graphql");
 const NODE: &str = include_str!("../../schema/operations/storefront/node.graphql");
-const COLLECTIONS: &str = include_str!("../../schema/operations/admin/collections.graphql");
-
-async fn collection_of(app: &TestApp, title: &str, products: &[Value]) -> String {
-    let ids: Vec<&Value> = products.iter().map(|p| &p["id"]).collect();
-    let data = app
-        .admin(
-            COLLECTIONS,
-            "CollectionCreate",
-            json!({ "input": { "title": title, "products": ids } }),
-        )
-        .await;
-    assert_eq!(data["collectionCreate"]["userErrors"], json!([]));
-    data["collectionCreate"]["collection"]["handle"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 #[tokio::test]
 async fn a_product_page_shows_prices_options_and_stock() {
@@ -105,150 +88,6 @@ async fn draft_products_are_hidden_from_the_storefront_but_listed_for_admins() {
         admin["products"]["nodes"][0]["variants"]["nodes"][0]["inventoryLevel"]["onHand"],
         5
     );
-}
-
-#[tokio::test]
-async fn a_collection_pages_forward_and_backward() {
-    let app = spawn_app().await;
-    let mut products = Vec::new();
-    for n in 0..5 {
-        products.push(
-            app.create_product(sized_product(&format!("Tee {n}"), &format!("T{n}")))
-                .await,
-        );
-    }
-    let handle = collection_of(&app, "All Tees", &products).await;
-
-    let first = app
-        .storefront(COLLECTION, json!({ "handle": handle, "first": 2 }))
-        .await;
-    let page = &first["collection"]["products"];
-    let titles = |page: &Value| {
-        page["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["node"]["title"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(titles(page), vec!["Tee 0", "Tee 1"], "manual order");
-    assert_eq!(page["pageInfo"]["hasNextPage"], true);
-    assert_eq!(page["pageInfo"]["hasPreviousPage"], false);
-
-    let after = page["pageInfo"]["endCursor"].clone();
-    let second = app
-        .storefront(
-            COLLECTION,
-            json!({ "handle": handle, "first": 10, "after": after }),
-        )
-        .await;
-    assert_eq!(
-        titles(&second["collection"]["products"]),
-        vec!["Tee 2", "Tee 3", "Tee 4"]
-    );
-    assert_eq!(
-        second["collection"]["products"]["pageInfo"]["hasNextPage"],
-        false
-    );
-    assert_eq!(
-        second["collection"]["products"]["pageInfo"]["hasPreviousPage"],
-        true
-    );
-
-    let last = app
-        .storefront(COLLECTION, json!({ "handle": handle, "last": 2 }))
-        .await;
-    assert_eq!(
-        titles(&last["collection"]["products"]),
-        vec!["Tee 3", "Tee 4"]
-    );
-    let before = last["collection"]["products"]["pageInfo"]["startCursor"].clone();
-    let earlier = app
-        .storefront(
-            COLLECTION,
-            json!({ "handle": handle, "last": 2, "before": before }),
-        )
-        .await;
-    assert_eq!(
-        titles(&earlier["collection"]["products"]),
-        vec!["Tee 1", "Tee 2"]
-    );
-
-    let by_title = app
-        .storefront(
-            COLLECTION,
-            json!({ "handle": handle, "first": 1, "sortKey": "TITLE", "reverse": true }),
-        )
-        .await;
-    assert_eq!(titles(&by_title["collection"]["products"]), vec!["Tee 4"]);
-}
-
-#[tokio::test]
-async fn sorting_by_price_orders_by_the_lowest_variant_price() {
-    let app = spawn_app().await;
-    let mut products = Vec::new();
-    for (title, price) in [("Mid", "20.00"), ("Cheap", "5.00"), ("Dear", "90.00")] {
-        let mut input = sized_product(title, title);
-        input["variants"][0]["price"] = json!(price);
-        input["variants"][1]["price"] = json!("95.00");
-        input["variants"][2]["price"] = json!("99.00");
-        products.push(app.create_product(input).await);
-    }
-    let handle = collection_of(&app, "Priced", &products).await;
-    for (reverse, expected) in [
-        (false, ["Cheap", "Mid", "Dear"]),
-        (true, ["Dear", "Mid", "Cheap"]),
-    ] {
-        let data = app
-            .storefront(
-                COLLECTION,
-                json!({ "handle": handle, "first": 10, "sortKey": "PRICE", "reverse": reverse }),
-            )
-            .await;
-        let titles: Vec<&str> = data["collection"]["products"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["node"]["title"].as_str().unwrap())
-            .collect();
-        assert_eq!(titles, expected, "reverse: {reverse}");
-    }
-}
-
-#[tokio::test]
-async fn pages_neither_skip_nor_repeat_products_while_the_catalog_changes() {
-    let app = spawn_app().await;
-    for title in ["Alpha", "Charlie", "Echo", "Golf"] {
-        app.create_product(sized_product(title, title)).await;
-    }
-    let page = |after: Value| {
-        app.storefront(
-            PRODUCTS,
-            json!({ "first": 2, "after": after, "sortKey": "TITLE" }),
-        )
-    };
-    let handles = |data: &Value| {
-        data["products"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["handle"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    let first = page(Value::Null).await;
-    assert_eq!(handles(&first), ["alpha", "charlie"]);
-
-    // Two products land before the cursor and one after it while the shopper reads page one.
-    for title in ["Bravo", "Beta", "Foxtrot"] {
-        app.create_product(sized_product(title, title)).await;
-    }
-    let second = page(first["products"]["pageInfo"]["endCursor"].clone()).await;
-
-    assert_eq!(handles(&second), ["echo", "foxtrot"], "no repeat, no skip");
-    assert_eq!(second["products"]["pageInfo"]["hasPreviousPage"], true);
-    let third = page(second["products"]["pageInfo"]["endCursor"].clone()).await;
-    assert_eq!(handles(&third), ["golf"]);
-    assert_eq!(third["products"]["pageInfo"]["hasNextPage"], false);
 }
 
 #[tokio::test]
@@ -398,21 +237,6 @@ async fn recommendations_share_the_product_type_and_never_include_the_product() 
         json!([]),
         "a list, never null"
     );
-}
-
-#[tokio::test]
-async fn more_than_250_per_page_is_a_bad_user_input_error() {
-    let app = spawn_app().await;
-    let (status, body) = app
-        .request(
-            As::Storefront(&app.store),
-            PRODUCTS,
-            None,
-            json!({ "first": 251 }),
-        )
-        .await;
-    assert_eq!(status, 200);
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
 
 #[tokio::test]

@@ -347,6 +347,23 @@ fn authorised(request: reqwest::RequestBuilder, who: As<'_>) -> reqwest::Request
     }
 }
 
+/// Creates a collection of `products` (as `productCreate` returned them); returns its handle.
+pub async fn collection_of(app: &TestApp, title: &str, products: &[Value]) -> String {
+    let ids: Vec<&Value> = products.iter().map(|p| &p["id"]).collect();
+    let data = app
+        .admin(
+            include_str!("../../schema/operations/admin/collections.graphql"),
+            "CollectionCreate",
+            json!({ "input": { "title": title, "products": ids } }),
+        )
+        .await;
+    assert_eq!(data["collectionCreate"]["userErrors"], json!([]));
+    data["collectionCreate"]["collection"]["handle"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 pub const PRODUCT_CREATE: &str =
     include_str!("../../schema/operations/admin/product_create.graphql");
 

@@ -1,12 +1,16 @@
-//! The integration tests: the real server over HTTP, on PostgreSQL and Redis.
+//! The integration tests: the real server over HTTP, on PostgreSQL and Redis, and where a test
+//! says so on the embedded default (SQLite, in-process cache) too.
 
 mod admin;
 mod catalog;
+mod held_stock;
 mod helpers;
 mod inventory;
 mod limits;
 mod migrations;
+mod pages;
 mod query_count;
 mod schema;
 mod smoke;
+mod stores;
 mod tenancy;
