@@ -43,6 +43,7 @@ pub async fn facets(
     store: &Store,
     listing: &ProductListing,
 ) -> Result<Vec<Facet>> {
+    listing.check()?;
     let mut facets = vec![
         availability(db, store, listing).await?,
         price(db, store, listing).await?,

@@ -55,12 +55,20 @@ pub enum SortValue {
     Time(DateTime<Utc>),
 }
 
-/// A product's place in a listing: the sort value, then the id to break ties.
+/// A product's place in a listing: which order it is a place in (`sort`, such as `title` or
+/// `position-{collection}`), the sort value, then the id to break ties. A key is only valid in a
+/// listing of the same order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListingKey {
+    pub sort: String,
     pub value: SortValue,
     pub id: Uuid,
 }
+
+/// The most search terms and filters one listing takes: each becomes conditions in every query of
+/// the listing and its facets.
+pub const MAX_TERMS: usize = 20;
+pub const MAX_FILTERS: usize = 20;
 
 /// A window of a listing: products strictly between the keys, at most `limit`, read from the
 /// start (`from_end: false`) or from the end.
@@ -116,6 +124,38 @@ impl ProductListing {
         condition
     }
 
+    /// Refuses listings with more terms or filters than a query should carry.
+    pub fn check(&self) -> Result<()> {
+        if self.terms.len() > MAX_TERMS {
+            let message = format!("a search takes at most {MAX_TERMS} terms");
+            return Err(AppError::BadRequest(message));
+        }
+        if self.filters.len() > MAX_FILTERS {
+            let message = format!("a listing takes at most {MAX_FILTERS} filters");
+            return Err(AppError::BadRequest(message));
+        }
+        Ok(())
+    }
+
+    /// The name of the listing's order, as its keys carry it.
+    fn sort_name(&self) -> String {
+        use product::Column;
+        match (self.sort_column(), self.collection) {
+            (SortColumn::Position, Some(collection)) => format!("position-{}", collection.simple()),
+            (SortColumn::Id | SortColumn::Position, _) => "id".into(),
+            (SortColumn::Text(c) | SortColumn::Number(c) | SortColumn::Time(c), _) => match c {
+                Column::Title => "title",
+                Column::Vendor => "vendor",
+                Column::ProductType => "product_type",
+                Column::PriceMinMinor => "price",
+                Column::UnitsSold => "units_sold",
+                Column::CreatedAt => "created_at",
+                _ => "updated_at",
+            }
+            .into(),
+        }
+    }
+
     fn sort_column(&self) -> SortColumn {
         use product::Column;
         match (self.sort, self.collection) {
@@ -150,6 +190,7 @@ impl ProductListing {
             SortColumn::Time(column) => SortValue::Time(time_of(product, column)),
         };
         ListingKey {
+            sort: self.sort_name(),
             value,
             id: product.id,
         }
@@ -171,6 +212,11 @@ impl ProductListing {
 
     /// Products strictly after `key` in the direction `ascending` (before it when false).
     fn beyond(&self, key: &ListingKey, ascending: bool) -> Result<Condition> {
+        if key.sort != self.sort_name() {
+            return Err(AppError::BadRequest(
+                "the cursor is for another order".into(),
+            ));
+        }
         let id = Expr::col((Product, product::Column::Id));
         let past = |column: Expr, value: Value| {
             if ascending {
@@ -258,6 +304,7 @@ pub async fn list_products(
     listing: &ProductListing,
     window: &Window,
 ) -> Result<Vec<Listed>> {
+    listing.check()?;
     let query = listing.select(store, window)?;
     let mut listed = Vec::new();
     for row in db.query_all(&query).await? {

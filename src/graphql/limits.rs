@@ -16,6 +16,7 @@
 //! their documents), far below what hurts the server.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
@@ -43,6 +44,30 @@ pub const MAX_DIRECTIVES: usize = 50;
 pub const MAX_DIRECTIVES_PER_FIELD: usize = 10;
 /// The largest request body the endpoint reads.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The most facet lists (`ProductConnection.filters`) one request may compute: each is a few
+/// aggregate queries over the whole listing, whatever the page size, so the cost cannot see it.
+pub const MAX_FACET_LISTS: usize = 2;
+
+/// What one request may still spend on work its cost does not count.
+#[derive(Debug, Default)]
+pub struct Budget {
+    facet_lists: AtomicUsize,
+}
+
+impl Budget {
+    /// Takes one facet list from the budget, or refuses with `MAX_COST_EXCEEDED`.
+    pub fn take_facet_list(&self) -> async_graphql::Result<()> {
+        if self.facet_lists.fetch_add(1, Ordering::Relaxed) < MAX_FACET_LISTS {
+            return Ok(());
+        }
+        let message = format!("a request may compute at most {MAX_FACET_LISTS} facet lists");
+        Err(async_graphql::ErrorExtensions::extend_with(
+            async_graphql::Error::new(message),
+            |_, extensions| extensions.set("code", "MAX_COST_EXCEEDED"),
+        ))
+    }
+}
 
 /// Installs every limit on the schema.
 pub fn apply<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S> {

@@ -6,11 +6,10 @@
 //! resolvers ask once for all of their items (`catalog::prefetch`), so a page of products costs
 //! one query per kind of part (variants, options, images, tags, stock) whatever its size and
 //! however the executor interleaves the items; a field that reads a part afterwards finds it in
-//! the cache. Every requested key gets an answer (empty when it has none), so absent parts are
-//! cached too.
+//! the cache. Every requested key gets an answer (an empty list, or `None` for a by-id miss), so
+//! absent parts and invisible objects are cached too.
 
 use std::collections::HashMap;
-use std::hash::Hash;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entities::{
@@ -88,8 +87,21 @@ impl Loaders {
     }
 }
 
-fn by_key<K: Eq + Hash, V>(items: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, V> {
-    items.into_iter().map(|item| (key(&item), item)).collect()
+/// Items by key, with `None` for every requested key that has none (so misses are cached too).
+fn by_key<V>(keys: &[Uuid], items: Vec<V>, key: impl Fn(&V) -> Uuid) -> HashMap<Uuid, Option<V>> {
+    let mut found: HashMap<Uuid, Option<V>> = keys.iter().map(|k| (*k, None)).collect();
+    for item in items {
+        found.insert(key(&item), Some(item));
+    }
+    found
+}
+
+/// The values a by-id loader found, without the misses.
+pub fn present<V>(found: HashMap<Uuid, Option<V>>) -> HashMap<Uuid, V> {
+    found
+        .into_iter()
+        .filter_map(|(id, value)| value.map(|value| (id, value)))
+        .collect()
 }
 
 /// Groups items by key, with an empty group for every requested key that has none.
@@ -104,7 +116,7 @@ fn grouped<V>(keys: &[Uuid], items: Vec<V>, key: impl Fn(&V) -> Uuid) -> HashMap
 pub struct ProductByIdLoader(Scope);
 
 impl Loader<Uuid> for ProductByIdLoader {
-    type Value = product::Model;
+    type Value = Option<product::Model>;
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
@@ -116,7 +128,7 @@ impl Loader<Uuid> for ProductByIdLoader {
         let products = product_read::products_by_ids(db, store, *visibility, ids)
             .await
             .gql()?;
-        Ok(by_key(products, |p| p.id))
+        Ok(by_key(ids, products, |p| p.id))
     }
 }
 
@@ -137,14 +149,14 @@ impl Loader<Uuid> for VariantsByProductLoader {
 pub struct VariantByIdLoader(Scope);
 
 impl Loader<Uuid> for VariantByIdLoader {
-    type Value = product_variant::Model;
+    type Value = Option<product_variant::Model>;
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let variants = product_read::variants_by_ids(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        Ok(by_key(variants, |v| v.id))
+        Ok(by_key(ids, variants, |v| v.id))
     }
 }
 
@@ -197,27 +209,27 @@ impl Loader<Uuid> for TagsByProductLoader {
 pub struct StockByVariantLoader(Scope);
 
 impl Loader<Uuid> for StockByVariantLoader {
-    type Value = inventory_level::Model;
+    type Value = Option<inventory_level::Model>;
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let found = levels::levels_of(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        Ok(by_key(found, |l| l.variant_id))
+        Ok(by_key(ids, found, |l| l.variant_id))
     }
 }
 
 pub struct CollectionByIdLoader(Scope);
 
 impl Loader<Uuid> for CollectionByIdLoader {
-    type Value = collection::Model;
+    type Value = Option<collection::Model>;
     type Error = async_graphql::Error;
 
     async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         let found = collections::collections_by_ids(&self.0.db, &self.0.store, ids)
             .await
             .gql()?;
-        Ok(by_key(found, |c| c.id))
+        Ok(by_key(ids, found, |c| c.id))
     }
 }

@@ -14,6 +14,7 @@ use super::catalog::product::Product;
 use super::catalog::variant::ProductVariant;
 use super::context;
 use super::errors::GqlResult;
+use super::loaders::present;
 use crate::catalog::content;
 use crate::ids::{self, GidKind};
 
@@ -43,22 +44,28 @@ pub async fn resolve_all(
     };
     let loaders = context::loaders(ctx);
     let selection = ctx.look_ahead();
-    let products = loaders
-        .product_by_id
-        .load_many(of_kind(GidKind::Product))
-        .await?;
+    let products = present(
+        loaders
+            .product_by_id
+            .load_many(of_kind(GidKind::Product))
+            .await?,
+    );
     let found: Vec<_> = products.values().cloned().collect();
     prefetch::products(ctx, &found, Parts::of_product(&selection)).await?;
-    let variants = loaders
-        .variant_by_id
-        .load_many(of_kind(GidKind::ProductVariant))
-        .await?;
+    let variants = present(
+        loaders
+            .variant_by_id
+            .load_many(of_kind(GidKind::ProductVariant))
+            .await?,
+    );
     let variant_models: Vec<_> = variants.values().cloned().collect();
     prefetch::variants(ctx, &variant_models, &selection).await?;
-    let collections = loaders
-        .collection_by_id
-        .load_many(of_kind(GidKind::Collection))
-        .await?;
+    let collections = present(
+        loaders
+            .collection_by_id
+            .load_many(of_kind(GidKind::Collection))
+            .await?,
+    );
     let pages = pages(ctx, &of_kind(GidKind::Page)).await?;
     let mut nodes = Vec::with_capacity(decoded.len());
     for entry in decoded {

@@ -92,7 +92,7 @@ fn invalid_cursor(cursor: &str) -> AppError {
     AppError::BadRequest(format!("`{cursor}` is not a valid cursor"))
 }
 
-/// The cursor of a product in a listing: `v2:{kind}:{id}:{sort value}`.
+/// The cursor of a product in a listing: `v2:{order}:{kind}:{id}:{sort value}`.
 pub fn encode_key(key: &ListingKey) -> String {
     let (kind, value) = match &key.value {
         SortValue::None => ("i", String::new()),
@@ -100,15 +100,19 @@ pub fn encode_key(key: &ListingKey) -> String {
         SortValue::Number(number) => ("n", number.to_string()),
         SortValue::Time(time) => ("d", time.to_rfc3339_opts(SecondsFormat::Nanos, true)),
     };
-    URL_SAFE_NO_PAD.encode(format!("v2:{kind}:{}:{value}", key.id))
+    URL_SAFE_NO_PAD.encode(format!("v2:{}:{kind}:{}:{value}", key.sort, key.id))
 }
 
 fn decode_key(cursor: &str) -> Result<ListingKey> {
     let text = cursor_text(cursor).ok_or_else(|| invalid_cursor(cursor))?;
-    let mut parts = text.splitn(4, ':');
-    let (Some("v2"), Some(kind), Some(id), Some(value)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let mut parts = text.splitn(5, ':');
+    let (Some("v2"), Some(sort), Some(kind), Some(id), Some(value)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(invalid_cursor(cursor));
     };
     let id = Uuid::parse_str(id).map_err(|_| invalid_cursor(cursor))?;
@@ -122,7 +126,11 @@ fn decode_key(cursor: &str) -> Result<ListingKey> {
         _ => None,
     };
     let value = value.ok_or_else(|| invalid_cursor(cursor))?;
-    Ok(ListingKey { value, id })
+    Ok(ListingKey {
+        sort: sort.to_string(),
+        value,
+        id,
+    })
 }
 
 /// Fetches one page of a keyset listing; `fetch(window)` returns the listing's products strictly
@@ -360,12 +368,17 @@ mod tests {
             SortValue::Time(Utc::now()),
         ];
         for value in values {
-            let key = ListingKey { value, id };
+            let key = ListingKey {
+                sort: "title".into(),
+                value,
+                id,
+            };
             assert_eq!(decode_key(&encode_key(&key)).unwrap(), key);
         }
         for bad in [
-            "v2:n:not-a-uuid:1",
-            "v2:n:00000000-0000-0000-0000-000000000000:x",
+            "v2:price:n:not-a-uuid:1",
+            "v2:price:n:00000000-0000-0000-0000-000000000000:x",
+            "v2:n:00000000-0000-0000-0000-000000000000:1",
             "v9:i",
         ] {
             assert!(decode_key(&URL_SAFE_NO_PAD.encode(bad)).is_err(), "{bad}");

@@ -12,6 +12,7 @@ use super::HttpState;
 use super::request::GraphQLBody;
 use crate::error::AppError;
 use crate::graphql::errors;
+use crate::graphql::limits::Budget;
 use crate::graphql::loaders::{Loaders, Scope};
 use crate::tenancy::{self, Credentials};
 
@@ -72,7 +73,7 @@ async fn execute(
         store: tenant.store.clone(),
         visibility,
     });
-    let request = request.data(tenant).data(loaders);
+    let request = request.data(tenant).data(loaders).data(Budget::default());
     let response = state.schema.execute(request).await;
     let mut http = Json(response).into_response();
     http.headers_mut().insert(

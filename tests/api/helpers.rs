@@ -3,27 +3,20 @@
 //! `spawn_app_on(Backend::Sqlite)` starts it on the embedded default instead (a fresh SQLite file,
 //! the in-process cache). PostgreSQL and Redis are required: a missing one fails the test loudly.
 //!
-//! Test databases clean up after themselves: each `TestApp` drops its database when it goes out
-//! of scope (also when the test panics), and the first test of a run drops what runs that died
-//! left behind (databases are named after the process that made them).
+//! Test databases clean up after themselves (`databases`).
 
-use std::sync::LazyLock;
+mod databases;
 
-use sea_orm::{ConnectionTrait, Database as Connect, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
-use tokio::sync::{Mutex, OnceCell};
 use uuid::Uuid;
 use vitrine::config::Settings;
 use vitrine::db::Database;
 use vitrine::startup::{self, Application};
-use vitrine::stores::{self, CreatedStore};
 
-/// The PostgreSQL server, without a database name (`postgres://user@host:port`);
-/// `TEST_DATABASE_URL` overrides it.
-fn server_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
+pub use self::databases::empty_database;
+use self::databases::{Scratch, migrated_database};
+use vitrine::stores::{self, CreatedStore};
 
 fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
@@ -40,70 +33,6 @@ pub enum Backend {
 
 pub const BACKENDS: [Backend; 2] = [Backend::Postgres, Backend::Sqlite];
 
-static TEMPLATE: OnceCell<String> = OnceCell::const_new();
-/// `CREATE DATABASE … TEMPLATE` must not run while another copy of the template is made.
-static CLONING: LazyLock<Mutex<()>> = LazyLock::new(|| Mutex::new(()));
-
-const PREFIX: &str = "vitrine_t";
-
-async fn admin_connection() -> DatabaseConnection {
-    Connect::connect(format!("{}/postgres", server_url()))
-        .await
-        .expect("PostgreSQL must be running on 127.0.0.1:5432 (see README)")
-}
-
-/// A database name owned by this process: `vitrine_t{pid}_{unique}`.
-fn database_name() -> String {
-    format!("{PREFIX}{}_{}", std::process::id(), Uuid::now_v7().simple())
-}
-
-/// A template database with every migration applied, made once per test run, after dropping
-/// the databases of runs whose process is gone.
-async fn template() -> &'static str {
-    TEMPLATE
-        .get_or_init(|| async {
-            let admin = admin_connection().await;
-            drop_orphans(&admin).await;
-            let name = database_name();
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create template");
-            let settings = settings(Some(format!("{}/{name}", server_url())), None);
-            let db = vitrine::db::connect(&settings)
-                .await
-                .expect("connect template");
-            startup::migrate(&db).await.expect("migrate template");
-            db.close().await.expect("close template");
-            name
-        })
-        .await
-}
-
-/// Drops test databases whose owning process no longer runs.
-async fn drop_orphans(admin: &DatabaseConnection) {
-    let rows = admin
-        .query_all_raw(sea_orm::Statement::from_string(
-            admin.get_database_backend(),
-            format!("SELECT datname FROM pg_database WHERE datname LIKE '{PREFIX}%'"),
-        ))
-        .await
-        .expect("list test databases");
-    for row in rows {
-        let name: String = row.try_get("", "datname").expect("datname");
-        let pid = name
-            .strip_prefix(PREFIX)
-            .and_then(|rest| rest.split('_').next())
-            .and_then(|pid| pid.parse::<u32>().ok());
-        let alive = pid.is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
-        if !alive {
-            let _ = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
-        }
-    }
-}
-
 fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) -> Settings {
     Settings {
         listen: "127.0.0.1:0".into(),
@@ -115,55 +44,9 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
     }
 }
 
-/// An empty PostgreSQL database (no migrations), dropped with the returned guard.
-pub async fn empty_database() -> (String, impl Drop) {
-    let name = database_name();
-    admin_connection()
-        .await
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create a database");
-    (format!("{}/{name}", server_url()), Scratch::Database(name))
-}
-
 /// Settings for a server on `database_url` (PostgreSQL) without Redis.
 pub fn settings_for(database_url: String) -> Settings {
     settings(Some(database_url), None)
-}
-
-/// What a `TestApp` removes when it is dropped.
-enum Scratch {
-    Database(String),
-    Directory(std::path::PathBuf),
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        match self {
-            Scratch::Database(name) => {
-                let name = name.clone();
-                // Drop runs inside the test's runtime, which cannot block on itself.
-                let dropped = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("runtime");
-                    runtime.block_on(async {
-                        admin_connection()
-                            .await
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            ))
-                            .await
-                    })
-                });
-                let _ = dropped.join();
-            }
-            Scratch::Directory(path) => {
-                let _ = std::fs::remove_dir_all(path);
-            }
-        }
-    }
 }
 
 pub struct TestApp {
@@ -192,19 +75,10 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
     vitrine::telemetry::init(&std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()));
     let (settings, scratch) = match backend {
         Backend::Postgres => {
-            let template = template().await;
-            let name = database_name();
-            {
-                let _guard = CLONING.lock().await;
-                admin_connection()
-                    .await
-                    .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
-                    .await
-                    .expect("clone the template database");
-            }
-            let mut settings = settings(Some(format!("{}/{name}", server_url())), None);
+            let (url, scratch) = migrated_database().await;
+            let mut settings = settings_for(url);
             settings.redis_url = Some(redis_url());
-            (settings, Scratch::Database(name))
+            (settings, scratch)
         }
         Backend::Sqlite => {
             let dir =

@@ -1,17 +1,20 @@
 //! Paging through product lists the Relay way: forward and backward, sorted, never skipping or
-//! repeating a product while the catalog changes, and at most 250 per page.
+//! repeating a product while the catalog changes, and at most 250 per page. On PostgreSQL and
+//! SQLite.
 
 use serde_json::{Value, json};
 
-use crate::helpers::{As, collection_of, sized_product, spawn_app};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+
+use crate::helpers::{As, Backend, TestApp, collection_of, sized_product, spawn_app_on};
 
 const PRODUCTS: &str = include_str!("../../schema/operations/storefront/products.graphql");
 const COLLECTION: &str =
     include_str!("../../schema/operations/storefront/collection_products.graphql");
 
-#[tokio::test]
-async fn a_collection_pages_forward_and_backward() {
-    let app = spawn_app().await;
+async fn a_collection_pages_forward_and_backward(backend: Backend) {
+    let app = spawn_app_on(backend).await;
     let mut products = Vec::new();
     for n in 0..5 {
         products.push(
@@ -85,9 +88,8 @@ async fn a_collection_pages_forward_and_backward() {
     assert_eq!(titles(&by_title["collection"]["products"]), vec!["Tee 4"]);
 }
 
-#[tokio::test]
-async fn sorting_by_price_orders_by_the_lowest_variant_price() {
-    let app = spawn_app().await;
+async fn sorting_by_price_orders_by_the_lowest_variant_price(backend: Backend) {
+    let app = spawn_app_on(backend).await;
     let mut products = Vec::new();
     for (title, price) in [("Mid", "20.00"), ("Cheap", "5.00"), ("Dear", "90.00")] {
         let mut input = sized_product(title, title);
@@ -117,9 +119,8 @@ async fn sorting_by_price_orders_by_the_lowest_variant_price() {
     }
 }
 
-#[tokio::test]
-async fn pages_neither_skip_nor_repeat_products_while_the_catalog_changes() {
-    let app = spawn_app().await;
+async fn pages_neither_skip_nor_repeat_products_while_the_catalog_changes(backend: Backend) {
+    let app = spawn_app_on(backend).await;
     for title in ["Alpha", "Charlie", "Echo", "Golf"] {
         app.create_product(sized_product(title, title)).await;
     }
@@ -128,14 +129,6 @@ async fn pages_neither_skip_nor_repeat_products_while_the_catalog_changes() {
             PRODUCTS,
             json!({ "first": 2, "after": after, "sortKey": "TITLE" }),
         )
-    };
-    let handles = |data: &Value| {
-        data["products"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["handle"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
     };
     let first = page(Value::Null).await;
     assert_eq!(handles(&first), ["alpha", "charlie"]);
@@ -153,9 +146,8 @@ async fn pages_neither_skip_nor_repeat_products_while_the_catalog_changes() {
     assert_eq!(third["products"]["pageInfo"]["hasNextPage"], false);
 }
 
-#[tokio::test]
-async fn more_than_250_per_page_is_a_bad_user_input_error() {
-    let app = spawn_app().await;
+async fn more_than_250_per_page_is_a_bad_user_input_error(backend: Backend) {
+    let app = spawn_app_on(backend).await;
     let (status, body) = app
         .request(
             As::Storefront(&app.store),
@@ -167,3 +159,135 @@ async fn more_than_250_per_page_is_a_bad_user_input_error() {
     assert_eq!(status, 200);
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
+
+/// Bounds every walk through pages, so a cursor that goes nowhere fails instead of hanging.
+const PAGES_AT_MOST: usize = 10;
+
+/// Sets a product's units sold, as completed checkouts will.
+async fn sell(app: &TestApp, handle: &str, units: i64) {
+    let update = Query::update()
+        .table(Alias::new("products"))
+        .value(Alias::new("units_sold"), units)
+        .and_where(Expr::col(Alias::new("handle")).eq(handle))
+        .to_owned();
+    let tx = app.database.begin().await.unwrap();
+    tx.execute(&update).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn handles(data: &Value) -> Vec<String> {
+    data["products"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["handle"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn best_sellers_come_first_and_page_both_ways(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    for (title, sold) in [
+        ("Ann", 30),
+        ("Bea", 10),
+        ("Cid", 50),
+        ("Dee", 10),
+        ("Eve", 0),
+    ] {
+        app.create_product(sized_product(title, title)).await;
+        sell(&app, &title.to_lowercase(), sold).await;
+    }
+    let page = |args: Value| {
+        let mut variables = json!({ "sortKey": "BEST_SELLING" });
+        variables
+            .as_object_mut()
+            .unwrap()
+            .extend(args.as_object().unwrap().clone());
+        app.storefront(PRODUCTS, variables)
+    };
+    let all = page(json!({ "first": 10 })).await;
+    let order = handles(&all);
+    assert_eq!(order[..2], ["cid", "ann"], "{backend:?}");
+    assert_eq!(order[4], "eve");
+    let ties: Vec<&str> = order[2..4].iter().map(String::as_str).collect();
+    assert!(ties == ["dee", "bea"] || ties == ["bea", "dee"]);
+
+    let mut forward = Vec::new();
+    let mut after = Value::Null;
+    for _ in 0..PAGES_AT_MOST {
+        let data = page(json!({ "first": 2, "after": after })).await;
+        forward.extend(handles(&data));
+        if data["products"]["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = data["products"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(forward, order, "{backend:?}: forward pages");
+
+    let mut backward = Vec::new();
+    let mut before = Value::Null;
+    for _ in 0..PAGES_AT_MOST {
+        let data = page(json!({ "last": 2, "before": before })).await;
+        let mut chunk = handles(&data);
+        chunk.extend(backward);
+        backward = chunk;
+        if data["products"]["pageInfo"]["hasPreviousPage"] == false {
+            break;
+        }
+        before = data["products"]["pageInfo"]["startCursor"].clone();
+        // A product that sells nothing lands behind the cursor while the shopper pages back.
+        app.create_product(sized_product(
+            &format!("Late {}", backward.len()),
+            &format!("LT{}", backward.len()),
+        ))
+        .await;
+    }
+    assert_eq!(
+        backward, order,
+        "{backend:?}: backward pages, with writes in between"
+    );
+
+    let (_, foreign) = app
+        .request(
+            As::Storefront(&app.store),
+            PRODUCTS,
+            None,
+            json!({ "first": 2, "after": all["products"]["pageInfo"]["startCursor"], "sortKey": "PRICE" }),
+        )
+        .await;
+    assert_eq!(
+        foreign["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{foreign}"
+    );
+}
+
+async fn newest_first_pages_by_creation_time(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    for title in ["One", "Two", "Three", "Four", "Five"] {
+        app.create_product(sized_product(title, title)).await;
+    }
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    for _ in 0..PAGES_AT_MOST {
+        let data = app
+            .storefront(
+                PRODUCTS,
+                json!({ "first": 2, "after": after, "sortKey": "CREATED_AT", "reverse": true }),
+            )
+            .await;
+        seen.extend(handles(&data));
+        if data["products"]["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = data["products"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, ["five", "four", "three", "two", "one"], "{backend:?}");
+}
+
+crate::on_both_backends!(
+    a_collection_pages_forward_and_backward,
+    sorting_by_price_orders_by_the_lowest_variant_price,
+    pages_neither_skip_nor_repeat_products_while_the_catalog_changes,
+    more_than_250_per_page_is_a_bad_user_input_error,
+    best_sellers_come_first_and_page_both_ways,
+    newest_first_pages_by_creation_time,
+);

@@ -8,7 +8,7 @@ use async_graphql::{Context, Lookahead, futures_util};
 use entities::{product, product_variant};
 use uuid::Uuid;
 
-use crate::graphql::loaders::Loaders;
+use crate::graphql::loaders::{Loaders, present};
 
 /// The parts of a product a selection reads.
 #[derive(Debug, Default, Clone, Copy)]
@@ -107,7 +107,7 @@ pub async fn products(
     let loaders = ctx.data_unchecked::<Loaders>();
     loaders
         .product_by_id
-        .feed_many(products.iter().map(|p| (p.id, p.clone())))
+        .feed_many(products.iter().map(|p| (p.id, Some(p.clone()))))
         .await;
     let ids: Vec<Uuid> = products.iter().map(|p| p.id).collect();
     if ids.is_empty() {
@@ -144,7 +144,7 @@ pub async fn variants(
 ) -> async_graphql::Result<()> {
     let loaders = ctx.data_unchecked::<Loaders>();
     let product_ids: Vec<Uuid> = variants.iter().map(|v| v.product_id).collect();
-    let found = loaders.product_by_id.load_many(product_ids).await?;
+    let found = present(loaders.product_by_id.load_many(product_ids).await?);
     let found: Vec<product::Model> = found.into_values().collect();
     let parts = Parts::of_variant(selection).and(Parts {
         options: true,

@@ -144,7 +144,10 @@ impl Product {
         Ok(variants
             .into_iter()
             .map(|variant| {
-                let stock = levels.get(&variant.id).map(Stock::from);
+                let stock = levels
+                    .get(&variant.id)
+                    .and_then(Option::as_ref)
+                    .map(Stock::from);
                 (variant, stock.unwrap_or_default().available())
             })
             .collect())

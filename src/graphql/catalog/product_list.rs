@@ -12,6 +12,7 @@ use crate::catalog::filters::ProductFilter as DomainFilter;
 use crate::catalog::listing::{ProductListing, list_products};
 use crate::graphql::context;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::limits::Budget;
 use crate::graphql::pagination::{PageArgs, keyset_page};
 use crate::graphql::scalars::Json;
 use crate::money::{CurrencyCode, Money};
@@ -134,6 +135,7 @@ pub struct ProductListingFacets {
 impl ProductListingFacets {
     /// Facets of the listed products, with counts, computed only when asked for.
     async fn filters(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Filter>> {
+        ctx.data::<Budget>()?.take_facet_list()?;
         let found = facets::facets(context::db(ctx), context::store(ctx), &self.listing)
             .await
             .gql()?;

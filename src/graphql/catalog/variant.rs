@@ -56,7 +56,8 @@ impl ProductVariant {
         let level = context::loaders(ctx)
             .stock_by_variant
             .load_one(self.model.id)
-            .await?;
+            .await?
+            .flatten();
         Ok(level.as_ref().map(Stock::from).unwrap_or_default())
     }
 
@@ -145,6 +146,7 @@ impl ProductVariant {
             .product_by_id
             .load_one(self.model.product_id)
             .await?
+            .flatten()
             .map(Product)
             .ok_or_else(|| "the variant's product is not visible".into())
     }
