@@ -11,6 +11,7 @@ pub mod listing;
 pub mod product_input;
 pub mod product_read;
 pub mod product_write;
+pub mod recommendations;
 pub mod search_query;
 pub mod variant_write;
 

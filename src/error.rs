@@ -60,6 +60,16 @@ impl AppError {
         }
     }
 
+    /// A missing object named by the input at `path` (rather than the mutation's `id`).
+    pub fn missing_at(self, path: &[&str]) -> Self {
+        match self {
+            AppError::NotFound => {
+                AppError::invalid(path, InputErrorCode::NotFound, "nothing with this id")
+            }
+            other => other,
+        }
+    }
+
     /// Points an input error at another field (an input named differently at the API edge).
     pub fn renamed(self, path: &[&str]) -> Self {
         match self {

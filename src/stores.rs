@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use entities::{api_token, prelude::*, product_variant, store};
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -200,7 +201,7 @@ pub async fn update_store(
 pub enum Lock {
     /// Catalog writes: many may hold it; a currency change waits for them (and they for it).
     Shared,
-    /// Store updates.
+    /// Store updates (`FOR NO KEY UPDATE`: foreign keys to the store are not blocked).
     Exclusive,
 }
 
@@ -211,7 +212,7 @@ pub async fn lock(db: &impl ConnectionTrait, store_id: Uuid, lock: Lock) -> Resu
     let query = store::Entity::find_by_id(store_id);
     let query = match lock {
         Lock::Shared => query.lock_shared(),
-        Lock::Exclusive => query.lock_exclusive(),
+        Lock::Exclusive => query.lock(LockType::NoKeyUpdate),
     };
     query.one(db).await?.ok_or(AppError::NotFound)
 }

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entities::{collection, collection_product, prelude::*, product};
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -156,48 +156,20 @@ async fn add_members(
     if product_ids.is_empty() {
         return Ok(());
     }
-    let known: Vec<Uuid> = Product::find()
-        .select_only()
-        .column(product::Column::Id)
-        .filter(product::Column::StoreId.eq(store.id))
-        .filter(product::Column::Id.is_in(product_ids.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    if let Some(unknown) = product_ids.iter().position(|id| !known.contains(id)) {
-        return Err(AppError::invalid(
-            &["productIds", &unknown.to_string()],
-            InputErrorCode::NotFound,
-            "no product with this id in the store",
-        ));
-    }
-    let present: Vec<Uuid> = CollectionProduct::find()
-        .select_only()
-        .column(collection_product::Column::ProductId)
+    check_products_exist(db, store, product_ids).await?;
+    let members = CollectionProduct::find()
         .filter(collection_product::Column::StoreId.eq(store.id))
         .filter(collection_product::Column::CollectionId.eq(collection_id))
-        .into_tuple()
         .all(db)
         .await?;
-    let last: Option<i32> = CollectionProduct::find()
-        .select_only()
-        .expr(Func::max(Expr::col(collection_product::Column::Position)))
-        .filter(collection_product::Column::StoreId.eq(store.id))
-        .filter(collection_product::Column::CollectionId.eq(collection_id))
-        .into_tuple()
-        .one(db)
-        .await?
-        .flatten();
-    let mut position = last.unwrap_or(0);
+    let mut position = members.iter().map(|m| m.position).max().unwrap_or(0);
+    let mut present: Vec<Uuid> = members.iter().map(|m| m.product_id).collect();
     let mut rows = Vec::new();
     for id in product_ids {
-        if present.contains(id)
-            || rows
-                .iter()
-                .any(|row: &collection_product::ActiveModel| row.product_id.as_ref() == id)
-        {
+        if present.contains(id) {
             continue;
         }
+        present.push(*id);
         position += 1;
         rows.push(collection_product::ActiveModel {
             collection_id: Set(collection_id),
@@ -212,6 +184,30 @@ async fn add_members(
     Ok(())
 }
 
+/// Refuses the first id that names no product of the store.
+async fn check_products_exist(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_ids: &[Uuid],
+) -> Result<()> {
+    let known: Vec<Uuid> = Product::find()
+        .select_only()
+        .column(product::Column::Id)
+        .filter(product::Column::StoreId.eq(store.id))
+        .filter(product::Column::Id.is_in(product_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    match product_ids.iter().position(|id| !known.contains(id)) {
+        Some(unknown) => Err(AppError::invalid(
+            &["productIds", &unknown.to_string()],
+            InputErrorCode::NotFound,
+            "no product with this id in the store",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A collection of this store, locked for the rest of the caller's transaction, or `NotFound`.
 async fn lock_collection(
     db: &impl ConnectionTrait,
@@ -220,7 +216,7 @@ async fn lock_collection(
 ) -> Result<collection::Model> {
     Collection::find_by_id(collection_id)
         .filter(collection::Column::StoreId.eq(store.id))
-        .lock_exclusive()
+        .lock(LockType::NoKeyUpdate)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)

@@ -227,36 +227,7 @@ async fn options(
         (3, product_variant::Column::Option3),
     ];
     for (position, column) in positions {
-        let mut query = Query::select();
-        query
-            .expr_as(
-                Expr::col((ProductOption, product_option::Column::Name)),
-                Alias::new("name"),
-            )
-            .expr_as(Expr::col((ProductVariant, column)), Alias::new("label"))
-            .expr_as(
-                Func::count_distinct(Expr::col((
-                    ProductVariant,
-                    product_variant::Column::ProductId,
-                ))),
-                Alias::new("count"),
-            )
-            .from(ProductVariant)
-            .inner_join(
-                ProductOption,
-                Expr::col((ProductOption, product_option::Column::ProductId))
-                    .equals((ProductVariant, product_variant::Column::ProductId))
-                    .and(Expr::col((ProductOption, product_option::Column::StoreId)).eq(store.id))
-                    .and(Expr::col((ProductOption, product_option::Column::Position)).eq(position)),
-            )
-            .and_where(Expr::col((ProductVariant, product_variant::Column::StoreId)).eq(store.id))
-            .and_where(
-                Expr::col((ProductVariant, product_variant::Column::ProductId))
-                    .in_subquery(listed_ids(store, listing, &FilterGroup::VariantOption)),
-            )
-            .group_by_col((ProductOption, product_option::Column::Name))
-            .group_by_col((ProductVariant, column))
-            .order_by((ProductVariant, column), sea_orm::Order::Asc);
+        let query = option_counts(store, listing, position, column);
         for row in db.query_all(&query).await? {
             let name: String = row.try_get("", "name")?;
             let entry = (row.try_get("", "label")?, row.try_get("", "count")?);
@@ -281,6 +252,45 @@ async fn options(
             )
         })
         .collect())
+}
+
+/// Products per value of the option at `position` (its name, the value, the count), over the
+/// listing without its option filters.
+fn option_counts(
+    store: &Store,
+    listing: &ProductListing,
+    position: i32,
+    column: product_variant::Column,
+) -> SelectStatement {
+    let option = |c: product_option::Column| Expr::col((ProductOption, c));
+    let variant = |c: product_variant::Column| Expr::col((ProductVariant, c));
+    Query::select()
+        .expr_as(option(product_option::Column::Name), Alias::new("name"))
+        .expr_as(variant(column), Alias::new("label"))
+        .expr_as(
+            Func::count_distinct(variant(product_variant::Column::ProductId)),
+            Alias::new("count"),
+        )
+        .from(ProductVariant)
+        .inner_join(
+            ProductOption,
+            option(product_option::Column::ProductId)
+                .equals((ProductVariant, product_variant::Column::ProductId))
+                .and(option(product_option::Column::StoreId).eq(store.id))
+                .and(option(product_option::Column::Position).eq(position)),
+        )
+        .and_where(variant(product_variant::Column::StoreId).eq(store.id))
+        .and_where(
+            variant(product_variant::Column::ProductId).in_subquery(listed_ids(
+                store,
+                listing,
+                &FilterGroup::VariantOption,
+            )),
+        )
+        .group_by_col((ProductOption, product_option::Column::Name))
+        .group_by_col((ProductVariant, column))
+        .order_by((ProductVariant, column), sea_orm::Order::Asc)
+        .to_owned()
 }
 
 async fn label_counts(

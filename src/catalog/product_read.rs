@@ -5,6 +5,7 @@ use entities::{
     prelude::*, product, product_image, product_option, product_option_value, product_tag,
     product_variant,
 };
+use sea_orm::sea_query::LockType;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -36,7 +37,8 @@ pub async fn find_product(
     Ok(query.one(db).await?)
 }
 
-/// A product of this store, locked for the rest of the caller's transaction (on SQLite the
+/// A product of this store, locked for the rest of the caller's transaction (`FOR NO KEY
+/// UPDATE`, so rows that merely reference it are not held up; on SQLite the
 /// writer's transaction already holds the database), or `NotFound`. Every write to a product or
 /// its variants takes this lock first, so such writes run one after another and each sees the
 /// last one's variants (the denormalised price range depends on it).
@@ -47,7 +49,7 @@ pub async fn lock_product(
 ) -> Result<product::Model> {
     Product::find_by_id(product_id)
         .filter(product::Column::StoreId.eq(store.id))
-        .lock_exclusive()
+        .lock(LockType::NoKeyUpdate)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)

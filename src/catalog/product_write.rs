@@ -11,11 +11,11 @@ use uuid::Uuid;
 
 use super::product_input::{
     ImageInput, ProductInput, VariantInput, check_images, check_new_product, check_option_names,
-    check_tags, check_variant, check_variant_count,
+    check_tags, check_variant_count,
 };
 use super::product_read::lock_product;
 use super::variant_write::{
-    current_currency, insert_variants, refresh_price_range, sync_option_values,
+    check_all, current_currency, insert_variants, refresh_price_range, sync_option_values,
 };
 use super::{ProductStatus, handle};
 use crate::error::{AppError, InputErrorCode, Result};
@@ -26,44 +26,57 @@ use crate::stores::Store;
 pub async fn create_product(
     db: &impl ConnectionTrait,
     store: &Store,
-    input: ProductInput,
+    mut input: ProductInput,
 ) -> Result<product::Model> {
     let (title, handle) = check_new_product(&input)?;
     let option_names = check_option_names(input.options.as_deref().unwrap_or_default())?;
     let tags = check_tags(input.tags.as_deref().unwrap_or_default())?;
-    let images = input.images.unwrap_or_default();
+    let images = input.images.take().unwrap_or_default();
     check_images(&images)?;
-    let mut variants = input.variants.unwrap_or_default();
-    if variants.is_empty() {
-        if !option_names.is_empty() {
-            return Err(AppError::invalid(
-                &["variants"],
-                InputErrorCode::Blank,
-                "a product with options needs at least one variant",
-            ));
-        }
-        variants.push(VariantInput::default());
-    }
-    check_variant_count(variants.len())?;
+    let variants = variants_or_default(input.variants.take().unwrap_or_default(), &option_names)?;
     let currency = current_currency(db, store).await?;
-    let checked = variants
-        .iter()
-        .enumerate()
-        .map(|(index, variant)| {
-            let variant = VariantInput {
-                options: Some(variant.options.clone().unwrap_or_default()),
-                ..variant.clone()
-            };
-            check_variant(&variant, option_names.len(), currency)
-                .map_err(|err| err.within(&["variants", &index.to_string()]))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let checked = check_all(currency, &variants, option_names.len(), true)?;
+    let product_id = insert_product(db, store, title, handle, input).await?;
+    replace_tags(db, store, product_id, &tags).await?;
+    insert_options(db, store, product_id, &option_names).await?;
+    insert_variants(db, store, product_id, &checked, 1).await?;
+    sync_option_values(db, store, product_id).await?;
+    replace_images(db, store, product_id, &images).await?;
+    refresh_price_range(db, store, product_id).await
+}
 
+/// The variants of a new product: those given, or one default variant for a product without
+/// options.
+fn variants_or_default(
+    variants: Vec<VariantInput>,
+    option_names: &[String],
+) -> Result<Vec<VariantInput>> {
+    match (variants.is_empty(), option_names.is_empty()) {
+        (false, _) => {
+            check_variant_count(variants.len())?;
+            Ok(variants)
+        }
+        (true, true) => Ok(vec![VariantInput::default()]),
+        (true, false) => Err(AppError::invalid(
+            &["variants"],
+            InputErrorCode::Blank,
+            "a product with options needs at least one variant",
+        )),
+    }
+}
+
+/// The product's own row, with the fields of `input` that remain.
+async fn insert_product(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    title: String,
+    handle: String,
+    input: ProductInput,
+) -> Result<Uuid> {
     let now = Utc::now();
     let status = input.status.unwrap_or(ProductStatus::Active);
-    let product_id = Uuid::now_v7();
-    product::ActiveModel {
-        id: Set(product_id),
+    let product = product::ActiveModel {
+        id: Set(Uuid::now_v7()),
         store_id: Set(store.id),
         handle: Set(handle),
         title: Set(title),
@@ -82,8 +95,16 @@ pub async fn create_product(
     }
     .insert(db)
     .await?;
-    replace_tags(db, store, product_id, &tags).await?;
-    for (index, name) in option_names.iter().enumerate() {
+    Ok(product.id)
+}
+
+async fn insert_options(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_id: Uuid,
+    names: &[String],
+) -> Result<()> {
+    for (index, name) in names.iter().enumerate() {
         product_option::ActiveModel {
             id: Set(Uuid::now_v7()),
             store_id: Set(store.id),
@@ -94,10 +115,7 @@ pub async fn create_product(
         .insert(db)
         .await?;
     }
-    insert_variants(db, store, product_id, &checked, 1).await?;
-    sync_option_values(db, store, product_id).await?;
-    replace_images(db, store, product_id, &images).await?;
-    refresh_price_range(db, store, product_id).await
+    Ok(())
 }
 
 /// Updates a product's own fields, tags and images; absent fields stay as they are.

@@ -32,7 +32,9 @@ pub async fn bulk_create_variants(
     variants: Vec<VariantInput>,
 ) -> Result<Vec<product_variant::Model>> {
     let currency = current_currency(db, store).await?;
-    lock_product(db, store, product_id).await?;
+    lock_product(db, store, product_id)
+        .await
+        .map_err(|err| err.missing_at(&["productId"]))?;
     let existing = variants_of(db, store, product_id).await?;
     check_variant_count(existing.len() + variants.len())?;
     let option_count = options_of(db, store, product_id).await?.len();
@@ -53,7 +55,9 @@ pub async fn bulk_update_variants(
 ) -> Result<Vec<product_variant::Model>> {
     check_variant_count(variants.len())?;
     let currency = current_currency(db, store).await?;
-    lock_product(db, store, product_id).await?;
+    lock_product(db, store, product_id)
+        .await
+        .map_err(|err| err.missing_at(&["productId"]))?;
     let existing: HashMap<Uuid, product_variant::Model> = variants_of(db, store, product_id)
         .await?
         .into_iter()
@@ -89,7 +93,9 @@ pub async fn bulk_delete_variants(
     product_id: Uuid,
     variant_ids: &[Uuid],
 ) -> Result<product::Model> {
-    lock_product(db, store, product_id).await?;
+    lock_product(db, store, product_id)
+        .await
+        .map_err(|err| err.missing_at(&["productId"]))?;
     let existing = variants_of(db, store, product_id).await?;
     if let Some(unknown) = variant_ids
         .iter()
@@ -129,7 +135,9 @@ pub async fn current_currency(db: &impl ConnectionTrait, store: &Store) -> Resul
     Ok(stores::currency(&store))
 }
 
-fn check_all(
+/// Checks variant inputs against the product's option count and the currency; `creating`
+/// fills in missing option values as none.
+pub fn check_all(
     currency: CurrencyCode,
     variants: &[VariantInput],
     option_count: usize,

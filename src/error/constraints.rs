@@ -56,14 +56,24 @@ const UNIQUE_INPUTS: [(&str, &str, InputErrorCode, &str); 7] = [
 /// Turns a database error into an `AppError`: known unique violations become input errors on
 /// the field they protect, everything else is internal.
 pub fn to_app_error(err: DbErr) -> AppError {
-    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
-        let name = violated_index(&message);
-        let found = UNIQUE_INPUTS
-            .iter()
-            .find(|(index, ..)| postgres_identifier(index) == postgres_identifier(&name));
-        if let Some((_, field, code, text)) = found {
-            return AppError::invalid(&[field], *code, *text);
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(message)) => {
+            let name = violated_index(&message);
+            let found = UNIQUE_INPUTS
+                .iter()
+                .find(|(index, ..)| postgres_identifier(index) == postgres_identifier(&name));
+            if let Some((_, field, code, text)) = found {
+                return AppError::invalid(&[field], *code, *text);
+            }
         }
+        // Existence is checked in the same transaction, so a reference can only break when a
+        // concurrent request removed its target in between.
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+            return AppError::Conflict(
+                "something this change refers to was removed meanwhile; try again".into(),
+            );
+        }
+        _ => {}
     }
     AppError::Internal(anyhow::Error::new(err).context("Database error"))
 }

@@ -187,8 +187,13 @@ impl Size {
         };
         let mut total = Size::default();
         for (_, operation) in document.operations.iter() {
+            let variables = &operation.node.variable_definitions;
             total = total.plus(Size {
-                directives: operation.node.directives.len(),
+                directives: operation.node.directives.len()
+                    + variables
+                        .iter()
+                        .map(|v| v.node.directives.len())
+                        .sum::<usize>(),
                 ..Size::default()
             });
             total = total.plus(counter.selection_set(&operation.node.selection_set)?);
@@ -268,7 +273,11 @@ impl<'a> Counter<'a> {
             return Ok(Size::default());
         };
         self.fragments.insert(name, None);
-        let size = self.selection_set(&fragment.node.selection_set)?;
+        let size = Size {
+            directives: fragment.node.directives.len(),
+            ..Size::default()
+        }
+        .plus(self.selection_set(&fragment.node.selection_set)?);
         self.fragments.insert(name, Some(size));
         Ok(size)
     }

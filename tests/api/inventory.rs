@@ -1,7 +1,7 @@
 //! Stock under concurrency, on PostgreSQL and on the embedded SQLite default: hundreds of
 //! simultaneous set/adjust requests over overlapping variants never deadlock, never surface as
-//! internal errors, never take stock below what is reserved, and leave a ledger that sums to every
-//! level.
+//! internal errors, never take stock below what is reserved (while carts hold and release units
+//! at the same time), and leave a ledger that sums to every level.
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -19,6 +19,7 @@ const INVENTORY: &str = include_str!("../../schema/operations/admin/inventory.gr
 const REQUESTS: usize = 500;
 const ROUNDS: u64 = 3;
 const HELD: i64 = 10;
+const HOLDS: usize = 100;
 
 /// Three products of three variants each, 40 on hand, the first variant of each with `HELD` units
 /// reserved; returns the variants' global IDs.
@@ -80,9 +81,42 @@ fn random_change(rng: &mut StdRng, variants: &[String]) -> (&'static str, Value)
     }
 }
 
-/// Sends `REQUESTS` random changes at once; returns how many were applied and refused.
+/// Carts holding and giving back units while the merchant counts stock: each hold reserves 1 to 3
+/// units of one variant and, half the time, releases them again, each step its own transaction.
+fn spawn_holds(app: &TestApp, variants: &[String], rng: &mut StdRng, holds: &mut JoinSet<()>) {
+    for _ in 0..HOLDS {
+        let database = app.database.clone();
+        let variant = variant_uuid(&variants[rng.random_range(0..variants.len())]);
+        let (quantity, give_back) = (rng.random_range(1..=3), rng.random_bool(0.5));
+        let store = app.store.store_id;
+        holds.spawn(async move {
+            let store = vitrine::stores::find_store(database.reader(), store)
+                .await
+                .unwrap()
+                .unwrap();
+            let tx = database.begin().await.unwrap();
+            let held = levels::reserve(&tx, &store, variant, quantity, "race")
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            if held.is_some() && give_back {
+                let tx = database.begin().await.unwrap();
+                let released = levels::release(&tx, &store, variant, quantity, "race")
+                    .await
+                    .unwrap();
+                assert!(released.is_some(), "held units can be given back");
+                tx.commit().await.unwrap();
+            }
+        });
+    }
+}
+
+/// Sends `REQUESTS` random changes at once, with carts holding stock meanwhile; returns how many
+/// changes were applied and refused.
 async fn race(app: &TestApp, variants: &[String], seed: u64) -> (usize, usize) {
     let mut rng = StdRng::seed_from_u64(seed);
+    let mut holds = JoinSet::new();
+    spawn_holds(app, variants, &mut rng, &mut holds);
     let mut tasks = JoinSet::new();
     for _ in 0..REQUESTS {
         let (operation, variables) = random_change(&mut rng, variants);
@@ -125,6 +159,9 @@ async fn race(app: &TestApp, variants: &[String], seed: u64) -> (usize, usize) {
             }
             other => panic!("unexpected payload {other:?}: {payload}"),
         }
+    }
+    while let Some(held) = holds.join_next().await {
+        held.expect("a hold or release failed");
     }
     (applied, refused)
 }

@@ -224,3 +224,43 @@ async fn a_cursor_that_overflows_is_bad_user_input() {
     assert_eq!(status, 200);
     assert_eq!(first_code(&body), "BAD_USER_INPUT", "{body}");
 }
+
+#[tokio::test]
+async fn a_search_of_a_thousand_words_is_refused_on_both_backends() {
+    for backend in crate::helpers::BACKENDS {
+        let app = crate::helpers::spawn_app_on(backend).await;
+        let words: Vec<String> = (0..1_000).map(|n| format!("w{n}")).collect();
+        let (status, body) = app
+            .request(
+                As::Storefront(&app.store),
+                "query($q: String) { products(first: 5, query: $q) { nodes { id } } }",
+                None,
+                json!({ "q": words.join(" ") }),
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(first_code(&body), "BAD_USER_INPUT", "{backend:?}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_computes_at_most_two_facet_lists() {
+    let app = spawn_app().await;
+    app.create_product(sized_product("Faceted Tee", "FT")).await;
+    let facets = |n: usize| {
+        let lists: String = (0..n)
+            .map(|i| format!(" f{i}: products(first: 1) {{ filters {{ id }} }}"))
+            .collect();
+        format!("{{{lists} }}")
+    };
+    let two = app.storefront(&facets(2), json!({})).await;
+    assert!(
+        two["f1"]["filters"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    );
+    let (_, three) = app
+        .request(As::Storefront(&app.store), &facets(3), None, json!({}))
+        .await;
+    assert_eq!(first_code(&three), "MAX_COST_EXCEEDED", "{three}");
+}

@@ -10,10 +10,9 @@ use super::prefetch::{self, Parts};
 use super::product::{Product, ProductStatus};
 use super::product_list::{ProductConnection, ProductFilter, domain_filters, product_connection};
 use crate::catalog::collections::{self, CollectionSort};
-use crate::catalog::filters::ProductFilter as DomainFilter;
-use crate::catalog::listing::{self, ProductListing, ProductSort, Window};
+use crate::catalog::listing::{ProductListing, ProductSort};
 use crate::catalog::product_read::{self, ProductKey};
-use crate::catalog::{Visibility, content, search_query};
+use crate::catalog::{Visibility, content, recommendations, search_query};
 use crate::error::AppError;
 use crate::graphql::context;
 use crate::graphql::errors::{GqlResult, to_graphql};
@@ -85,7 +84,6 @@ pub enum ProductRecommendationIntent {
     Related,
 }
 
-const RECOMMENDATIONS: u64 = 10;
 const MAX_NODES: usize = 250;
 
 #[Object]
@@ -191,52 +189,14 @@ impl CatalogQuery {
             (None, Some(handle)) => ProductKey::Handle(handle),
             (None, None) => return Ok(Vec::new()),
         };
-        let (db, store, visibility) = (
+        let recommended = recommendations::recommend(
             context::db(ctx),
             context::store(ctx),
             context::visibility(ctx),
-        );
-        let Some(product) = product_read::find_product(db, store, visibility, key)
-            .await
-            .gql()?
-        else {
-            return Ok(Vec::new());
-        };
-        let mut listing = ProductListing {
-            visibility,
-            collection: None,
-            terms: Vec::new(),
-            filters: vec![DomainFilter::ProductType(product.product_type.clone())],
-            sort: ProductSort::BestSelling,
-            reverse: false,
-        };
-        let window = |limit| Window {
-            limit,
-            ..Window::default()
-        };
-        let mut found = listing::list_products(db, store, &listing, &window(RECOMMENDATIONS + 1))
-            .await
-            .gql()?;
-        if (found.len() as u64) <= RECOMMENDATIONS {
-            listing.filters.clear();
-            found.extend(
-                listing::list_products(db, store, &listing, &window(RECOMMENDATIONS * 2))
-                    .await
-                    .gql()?,
-            );
-        }
-        let mut seen = vec![product.id];
-        let recommended: Vec<_> = found
-            .into_iter()
-            .map(|listed| listed.product)
-            .filter(|p| {
-                !seen.contains(&p.id) && {
-                    seen.push(p.id);
-                    true
-                }
-            })
-            .take(RECOMMENDATIONS as usize)
-            .collect();
+            key,
+        )
+        .await
+        .gql()?;
         prefetch::products(ctx, &recommended, Parts::of_product(&ctx.look_ahead())).await?;
         Ok(recommended.into_iter().map(Product).collect())
     }
