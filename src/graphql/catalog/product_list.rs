@@ -1,6 +1,7 @@
 //! Product lists as `ProductConnection`: one keyset page of a listing, its facet `filters`, and
 //! the `ProductFilter` input that narrows it. The page's products get their parts loaded
-//! together (`prefetch`) before their fields resolve.
+//! together (`prefetch`) before their fields resolve, so a page costs the same whatever its size;
+//! each list pays for itself, so `collections { products }` costs one listing per collection.
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
