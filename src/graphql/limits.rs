@@ -1,6 +1,7 @@
 //! Limits on what one request may ask, checked before anything runs, each refused with a typed
 //! error (`extensions.code`):
 //!
+//! - the document's tokens, counted without parsing it (so a huge document costs no parse);
 //! - the document's size once its fragments are expanded, its aliases and its directives, counted
 //!   here in one pass that expands each fragment once (so fragment fan-out cannot make the count,
 //!   or async-graphql's own walks after it, exponential; a fragment cycle is refused outright):
@@ -14,6 +15,8 @@
 //! The HTTP layer bounds the body (`MAX_BODY_BYTES`). The limits sit well above what the real
 //! clients send (Next.js Commerce, the Hydrogen skeleton, hydrogen-react's cart: the tests run
 //! their documents), far below what hurts the server.
+
+mod tokens;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,6 +38,8 @@ use async_graphql::{
 pub const MAX_COST: usize = 500_000;
 /// The deepest a selection may nest.
 pub const MAX_DEPTH: usize = 15;
+/// The most lexical tokens a document may hold (the real clients' largest holds about 300).
+pub const MAX_TOKENS: usize = 15_000;
 /// The most fields a document may select once its fragments are expanded.
 pub const MAX_SELECTIONS: usize = 2_000;
 /// The most aliased fields a document may hold.
@@ -115,6 +120,10 @@ impl Extension for Limits {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        if tokens::count(&request.query, MAX_TOKENS) > MAX_TOKENS {
+            let message = format!("the document holds more than {MAX_TOKENS} tokens");
+            return Err(refused(&message));
+        }
         // A document that does not parse is left to the parser's own error.
         if let Ok(document) = request.parsed_query() {
             Size::of(document)?.check()?;
