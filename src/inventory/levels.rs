@@ -308,18 +308,15 @@ async fn locked(
     store: &Store,
     variant_id: Uuid,
 ) -> Result<Option<Level>> {
-    Ok(InventoryLevel::find_by_id(variant_id)
-        .filter(inventory_level::Column::StoreId.eq(store.id))
-        .lock_exclusive()
-        .one(db)
-        .await?)
+    Ok(level_of(store, variant_id).lock_exclusive().one(db).await?)
 }
 
 async fn find(db: &impl ConnectionTrait, store: &Store, variant_id: Uuid) -> Result<Option<Level>> {
-    Ok(InventoryLevel::find_by_id(variant_id)
-        .filter(inventory_level::Column::StoreId.eq(store.id))
-        .one(db)
-        .await?)
+    Ok(level_of(store, variant_id).one(db).await?)
+}
+
+fn level_of(store: &Store, variant_id: Uuid) -> sea_orm::Select<InventoryLevel> {
+    InventoryLevel::find_by_id(variant_id).filter(inventory_level::Column::StoreId.eq(store.id))
 }
 
 /// Stock levels of many variants of a store, for batched reads.

@@ -83,17 +83,18 @@ fn random_change(rng: &mut StdRng, variants: &[String]) -> (&'static str, Value)
 
 /// Carts holding and giving back units while the merchant counts stock: each hold reserves 1 to 3
 /// units of one variant and, half the time, releases them again, each step its own transaction.
-fn spawn_holds(app: &TestApp, variants: &[String], rng: &mut StdRng, holds: &mut JoinSet<()>) {
+async fn spawn_holds(
+    app: &TestApp,
+    variants: &[String],
+    rng: &mut StdRng,
+    holds: &mut JoinSet<()>,
+) {
+    let store = app.store_model().await;
     for _ in 0..HOLDS {
-        let database = app.database.clone();
+        let (database, store) = (app.database.clone(), store.clone());
         let variant = variant_uuid(&variants[rng.random_range(0..variants.len())]);
         let (quantity, give_back) = (rng.random_range(1..=3), rng.random_bool(0.5));
-        let store = app.store.store_id;
         holds.spawn(async move {
-            let store = vitrine::stores::find_store(database.reader(), store)
-                .await
-                .unwrap()
-                .unwrap();
             let tx = database.begin().await.unwrap();
             let held = levels::reserve(&tx, &store, variant, quantity, "race")
                 .await
@@ -116,7 +117,7 @@ fn spawn_holds(app: &TestApp, variants: &[String], rng: &mut StdRng, holds: &mut
 async fn race(app: &TestApp, variants: &[String], seed: u64) -> (usize, usize) {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut holds = JoinSet::new();
-    spawn_holds(app, variants, &mut rng, &mut holds);
+    spawn_holds(app, variants, &mut rng, &mut holds).await;
     let mut tasks = JoinSet::new();
     for _ in 0..REQUESTS {
         let (operation, variables) = random_change(&mut rng, variants);
