@@ -6,6 +6,8 @@ pub mod prelude;
 pub mod api_token;
 pub mod collection;
 pub mod collection_product;
+pub mod customer;
+pub mod customer_access_token;
 pub mod inventory_level;
 pub mod inventory_movement;
 pub mod menu;

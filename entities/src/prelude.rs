@@ -3,6 +3,8 @@
 pub use crate::api_token::Entity as ApiToken;
 pub use crate::collection::Entity as Collection;
 pub use crate::collection_product::Entity as CollectionProduct;
+pub use crate::customer::Entity as Customer;
+pub use crate::customer_access_token::Entity as CustomerAccessToken;
 pub use crate::inventory_level::Entity as InventoryLevel;
 pub use crate::inventory_movement::Entity as InventoryMovement;
 pub use crate::menu::Entity as Menu;
