@@ -22,6 +22,12 @@ pub enum InputErrorCode {
     TooMany,
     /// The input names something that does not exist in this store.
     NotFound,
+    /// A value is shorter than allowed.
+    TooShort,
+    /// A value starts or ends with white space where that is not allowed (passwords).
+    WhitespaceEdges,
+    /// No customer has this email and password; never says which of the two is wrong.
+    Unidentified,
 }
 
 #[derive(Debug, thiserror::Error)]

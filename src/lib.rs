@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod cli;
 /// Settings from defaults, `vitrine.toml`, the environment and flags.
 pub mod config;
+/// Customer accounts, their sign-in and access tokens.
+pub mod customers;
 /// The database connection and constraint-violation mapping.
 pub mod db;
 /// The application error and its kinds.

@@ -63,6 +63,12 @@ pub enum UserErrorCode {
     TooMany,
     /// The input names something that does not exist in this store.
     NotFound,
+    /// A value is shorter than allowed.
+    TooShort,
+    /// A value starts or ends with white space.
+    WhitespaceEdges,
+    /// No customer has this email and password.
+    Unidentified,
 }
 
 /// An input error the caller can fix.
