@@ -17,6 +17,7 @@ pub enum GidKind {
     MenuItem,
     Shop,
     InventoryLevel,
+    Customer,
 }
 
 impl GidKind {
@@ -33,10 +34,11 @@ impl GidKind {
             GidKind::MenuItem => "MenuItem",
             GidKind::Shop => "Shop",
             GidKind::InventoryLevel => "InventoryLevel",
+            GidKind::Customer => "Customer",
         }
     }
 
-    const ALL: [GidKind; 11] = [
+    const ALL: [GidKind; 12] = [
         GidKind::Product,
         GidKind::ProductVariant,
         GidKind::ProductOption,
@@ -48,6 +50,7 @@ impl GidKind {
         GidKind::MenuItem,
         GidKind::Shop,
         GidKind::InventoryLevel,
+        GidKind::Customer,
     ];
 }
 

@@ -3,6 +3,7 @@
 
 mod admin;
 mod catalog;
+mod customers;
 mod held_stock;
 mod helpers;
 mod inventory;
