@@ -9,7 +9,7 @@ mod signup;
 
 use chrono::Utc;
 use entities::customer;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -58,6 +58,14 @@ pub async fn insert_customer(
     .insert(db)
     .await?;
     Ok(inserted)
+}
+
+/// A customer of this store by id.
+pub async fn find(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<Customer>> {
+    Ok(customer::Entity::find_by_id(id)
+        .filter(customer::Column::StoreId.eq(store.id))
+        .one(db)
+        .await?)
 }
 
 /// The name to greet a customer by: first and last name, or the email when there is no name.

@@ -16,6 +16,8 @@ pub enum InputErrorCode {
     Invalid,
     /// A number is below its minimum.
     GreaterThanOrEqualTo,
+    /// A number is above its maximum.
+    LessThanOrEqualTo,
     /// Two items of one input repeat each other (duplicate option combinations, ...).
     Duplicate,
     /// More items than allowed (variants per product, options, ...).

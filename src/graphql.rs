@@ -4,6 +4,8 @@
 //! side by side) over the shared pieces below. Resolvers are thin: they read the store and
 //! loaders from the context and call one domain function.
 
+/// The cart, its query and mutations.
+pub mod cart;
 /// Products, variants, collections, menus and pages: types, storefront queries, admin mutations.
 pub mod catalog;
 /// What resolvers read from the context: state, tenant, admin check, write transactions.
@@ -40,12 +42,14 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 pub struct QueryRoot(
     stores::ShopQuery,
     catalog::CatalogQuery,
+    cart::CartQuery,
     customers::CustomerQuery,
 );
 
-/// Every mutation field: the storefront's customer mutations, and the admin mutations.
+/// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
+    cart::CartMutation,
     customers::CustomerMutation,
     catalog::AdminProductMutation,
     inventory::AdminInventoryMutation,

@@ -18,6 +18,7 @@ pub enum GidKind {
     Shop,
     InventoryLevel,
     Customer,
+    CartLine,
 }
 
 impl GidKind {
@@ -35,10 +36,11 @@ impl GidKind {
             GidKind::Shop => "Shop",
             GidKind::InventoryLevel => "InventoryLevel",
             GidKind::Customer => "Customer",
+            GidKind::CartLine => "CartLine",
         }
     }
 
-    const ALL: [GidKind; 12] = [
+    const ALL: [GidKind; 13] = [
         GidKind::Product,
         GidKind::ProductVariant,
         GidKind::ProductOption,
@@ -51,6 +53,7 @@ impl GidKind {
         GidKind::Shop,
         GidKind::InventoryLevel,
         GidKind::Customer,
+        GidKind::CartLine,
     ];
 }
 

@@ -3,6 +3,8 @@
 
 /// The shared cache (Redis or in-process).
 pub mod cache;
+/// Carts and the stock they hold.
+pub mod cart;
 /// Products, variants, collections, menus and pages.
 pub mod catalog;
 /// The command line.

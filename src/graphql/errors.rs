@@ -57,6 +57,8 @@ pub enum UserErrorCode {
     Invalid,
     /// A number is below its minimum.
     GreaterThanOrEqualTo,
+    /// A number is above its maximum.
+    LessThanOrEqualTo,
     /// Two items of one input repeat each other.
     Duplicate,
     /// More items than allowed.

@@ -54,7 +54,7 @@ async fn customer_of(app: &TestApp, store: &CreatedStore, token: &str) -> Value 
 }
 
 /// Signs up `email` with a good password and signs in; returns the token.
-async fn signed_in(app: &TestApp, store: &CreatedStore, email: &str) -> String {
+pub async fn signed_in(app: &TestApp, store: &CreatedStore, email: &str) -> String {
     let created = sign_up(
         app,
         store,

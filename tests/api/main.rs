@@ -2,6 +2,7 @@
 //! says so on the embedded default (SQLite, in-process cache) too.
 
 mod admin;
+mod carts;
 mod catalog;
 mod customers;
 mod held_stock;

@@ -55,6 +55,7 @@ impl From<InputErrorCode> for CustomerErrorCode {
             InputErrorCode::Unidentified => CustomerErrorCode::UnidentifiedCustomer,
             InputErrorCode::Invalid
             | InputErrorCode::GreaterThanOrEqualTo
+            | InputErrorCode::LessThanOrEqualTo
             | InputErrorCode::Duplicate
             | InputErrorCode::TooMany => CustomerErrorCode::Invalid,
         }
