@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts a throwaway Vitrine server (embedded SQLite), creates two stores, and runs
-# storefront-client-check.mjs against it with the official @shopify/storefront-api-client.
+# Starts a throwaway Vitrine server (embedded SQLite), creates two stores, and runs the real
+# Shopify clients against it: storefront-client-check.mjs (@shopify/storefront-api-client) and
+# hydrogen-cart-check.mjs (hydrogen-react's cart documents).
 #
 #   VITRINE_BIN=target/debug/vitrine tests/clients/run.sh
 #
@@ -79,3 +80,7 @@ OTHER_STOREFRONT_TOKEN="$(json_field "$SECOND" storefront_token)"
 VITRINE_URL="$URL" STORE_DOMAIN="$STORE_DOMAIN" STOREFRONT_TOKEN="$STOREFRONT_TOKEN" \
 ADMIN_TOKEN="$ADMIN_TOKEN" OTHER_STOREFRONT_TOKEN="$OTHER_STOREFRONT_TOKEN" \
   node storefront-client-check.mjs
+
+VITRINE_URL="$URL" STORE_DOMAIN="$STORE_DOMAIN" STOREFRONT_TOKEN="$STOREFRONT_TOKEN" \
+ADMIN_TOKEN="$ADMIN_TOKEN" \
+  node hydrogen-cart-check.mjs
