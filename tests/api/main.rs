@@ -4,6 +4,7 @@
 mod admin;
 mod carts;
 mod catalog;
+mod cross_tenant;
 mod customers;
 mod held_stock;
 mod helpers;
