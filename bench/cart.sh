@@ -8,7 +8,8 @@
 # same wrk script, threads and connections. Each figure is one wrk run after a discarded warm-up;
 # p50/p99 are wrk's latencies. Load generator, server, PostgreSQL and Redis share this machine.
 # Any failed answer (not 200, "errors", a non-empty userErrors or warnings) is counted, shown and
-# makes the script exit 1. The table is also written to bench/results/cart-<date>.txt.
+# makes the script exit 1. The table is also written to bench/results/cart-<date>.txt (not
+# ignored by git: commit the runs worth keeping, so figures and the commit they measured stay together).
 #
 #   bench/cart.sh                     # release build, fresh database (dropped on exit), ~2 min
 #
