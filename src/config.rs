@@ -25,6 +25,8 @@ pub struct Settings {
     pub database_max_connections: u32,
     /// A `tracing` filter such as `info` or `vitrine=debug,sqlx=warn`.
     pub log: String,
+    /// How often, in seconds, expired stock holds are released (fractions allowed).
+    pub hold_sweep_seconds: f64,
 }
 
 /// Values given on the command line; they override every other layer.
@@ -35,7 +37,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 6] = [
+const ENVIRONMENT: [(&str, &str); 7] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -45,6 +47,7 @@ const ENVIRONMENT: [(&str, &str); 6] = [
         "database_max_connections",
         "VITRINE_DATABASE_MAX_CONNECTIONS",
     ),
+    ("hold_sweep_seconds", "VITRINE_HOLD_SWEEP_SECONDS"),
 ];
 
 impl Settings {
@@ -60,6 +63,7 @@ impl Settings {
             .set_default("data_dir", "./data")?
             .set_default("database_max_connections", 10)?
             .set_default("log", "info,sqlx=warn,sea_orm=warn")?
+            .set_default("hold_sweep_seconds", 5.0)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

@@ -16,12 +16,20 @@ pub enum InputErrorCode {
     Invalid,
     /// A number is below its minimum.
     GreaterThanOrEqualTo,
+    /// A number is above its maximum.
+    LessThanOrEqualTo,
     /// Two items of one input repeat each other (duplicate option combinations, ...).
     Duplicate,
     /// More items than allowed (variants per product, options, ...).
     TooMany,
     /// The input names something that does not exist in this store.
     NotFound,
+    /// A value is shorter than allowed.
+    TooShort,
+    /// A value starts or ends with white space where that is not allowed (passwords).
+    WhitespaceEdges,
+    /// No customer has this email and password; never says which of the two is wrong.
+    Unidentified,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,13 +1,17 @@
-//! The GraphQL schema: storefront queries (a compatible subset of Shopify's Storefront API) and
-//! admin mutations, merged from one folder per domain (`catalog`, `inventory`, `stores`, each
-//! with its types and its storefront and admin resolvers side by side) over the shared pieces
-//! below. Resolvers are thin: they read the store and loaders from the context and call one
-//! domain function.
+//! The GraphQL schema: storefront queries and mutations (a compatible subset of Shopify's
+//! Storefront API) and admin mutations, merged from one folder per domain (`catalog`,
+//! `customers`, `inventory`, `stores`, each with its types and its storefront and admin resolvers
+//! side by side) over the shared pieces below. Resolvers are thin: they read the store and
+//! loaders from the context and call one domain function.
 
+/// The cart, its query and mutations.
+pub mod cart;
 /// Products, variants, collections, menus and pages: types, storefront queries, admin mutations.
 pub mod catalog;
 /// What resolvers read from the context: state, tenant, admin check, write transactions.
 pub mod context;
+/// Customer accounts: the `Customer` type, sign-up, sign-in and sign-out.
+pub mod customers;
 /// `@inContext` and `@defer`, accepted for Shopify clients.
 pub mod directives;
 /// The one mapping from `AppError` to GraphQL errors and user errors.
@@ -35,11 +39,18 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 /// Every query field.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(stores::ShopQuery, catalog::CatalogQuery);
+pub struct QueryRoot(
+    stores::ShopQuery,
+    catalog::CatalogQuery,
+    cart::CartQuery,
+    customers::CustomerQuery,
+);
 
-/// Every mutation field (admin only for now).
+/// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
+    cart::CartMutation,
+    customers::CustomerMutation,
     catalog::AdminProductMutation,
     inventory::AdminInventoryMutation,
     catalog::AdminCollectionMutation,

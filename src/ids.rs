@@ -17,6 +17,8 @@ pub enum GidKind {
     MenuItem,
     Shop,
     InventoryLevel,
+    Customer,
+    CartLine,
 }
 
 impl GidKind {
@@ -33,10 +35,12 @@ impl GidKind {
             GidKind::MenuItem => "MenuItem",
             GidKind::Shop => "Shop",
             GidKind::InventoryLevel => "InventoryLevel",
+            GidKind::Customer => "Customer",
+            GidKind::CartLine => "CartLine",
         }
     }
 
-    const ALL: [GidKind; 11] = [
+    const ALL: [GidKind; 13] = [
         GidKind::Product,
         GidKind::ProductVariant,
         GidKind::ProductOption,
@@ -48,6 +52,8 @@ impl GidKind {
         GidKind::MenuItem,
         GidKind::Shop,
         GidKind::InventoryLevel,
+        GidKind::Customer,
+        GidKind::CartLine,
     ];
 }
 

@@ -3,12 +3,16 @@
 
 /// The shared cache (Redis or in-process).
 pub mod cache;
+/// Carts and the stock they hold.
+pub mod cart;
 /// Products, variants, collections, menus and pages.
 pub mod catalog;
 /// The command line.
 pub mod cli;
 /// Settings from defaults, `vitrine.toml`, the environment and flags.
 pub mod config;
+/// Customer accounts, their sign-in and access tokens.
+pub mod customers;
 /// The database connection and constraint-violation mapping.
 pub mod db;
 /// The application error and its kinds.

@@ -3,6 +3,7 @@
 //! and `migrate` commands run them explicitly.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
@@ -10,6 +11,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::net::TcpListener;
 
 use crate::cache::{self, Cache};
+use crate::cart;
 use crate::config::Settings;
 use crate::db::{self, Database};
 use crate::graphql;
@@ -25,6 +27,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    hold_sweep: Duration,
 }
 
 impl Application {
@@ -34,9 +37,14 @@ impl Application {
         let listener = TcpListener::bind(&settings.listen)
             .await
             .with_context(|| format!("Failed to listen on {}", settings.listen))?;
+        let hold_sweep = Duration::try_from_secs_f64(settings.hold_sweep_seconds)
+            .ok()
+            .filter(|tick| !tick.is_zero())
+            .context("hold_sweep_seconds must be a positive number of seconds")?;
         Ok(Application {
             listener,
             state: AppState { db, cache },
+            hold_sweep,
         })
     }
 
@@ -51,17 +59,24 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), releasing expired stock
+    /// holds in the background meanwhile.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let sweeper = tokio::spawn(cart::expiry::run_sweeper(
+            self.state.db.clone(),
+            self.hold_sweep,
+        ));
         let schema = graphql::schema_builder().data(self.state.clone()).finish();
         let router = http::router(HttpState {
             app: self.state,
             schema,
         });
-        axum::serve(self.listener, router)
+        let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown_signal())
             .await
-            .context("HTTP server failed")
+            .context("HTTP server failed");
+        sweeper.abort();
+        served
     }
 }
 

@@ -12,6 +12,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::cart;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::money::CurrencyCode;
 
@@ -56,6 +57,12 @@ pub struct StoreInput {
     pub domain: Option<String>,
     pub currency: Option<String>,
     pub description: Option<String>,
+    /// Seconds a cart's stock stays held after the cart was last touched.
+    pub reservation_ttl_seconds: Option<i64>,
+    /// Seconds a guest's cart lives after it was last touched.
+    pub guest_cart_ttl_seconds: Option<i64>,
+    /// Seconds a signed-in customer's cart lives after it was last touched.
+    pub customer_cart_ttl_seconds: Option<i64>,
 }
 
 /// Creates a store and one storefront and one admin token.
@@ -192,8 +199,47 @@ pub async fn update_store(
     if let Some(description) = input.description {
         active.description = Set(description);
     }
+    let lifetimes = [
+        (
+            cart::HOLD_SECONDS,
+            "reservationTtlSeconds",
+            input.reservation_ttl_seconds,
+        ),
+        (
+            cart::GUEST_CART_SECONDS,
+            "guestCartTtlSeconds",
+            input.guest_cart_ttl_seconds,
+        ),
+        (
+            cart::CUSTOMER_CART_SECONDS,
+            "customerCartTtlSeconds",
+            input.customer_cart_ttl_seconds,
+        ),
+    ];
+    let mut settings = current.settings.clone();
+    for (key, field, seconds) in lifetimes {
+        if let Some(seconds) = seconds {
+            settings[key] = json!(validate_lifetime(seconds, field)?);
+        }
+    }
+    active.settings = Set(settings);
     active.updated_at = Set(Utc::now());
     Ok(active.update(db).await?)
+}
+
+/// The longest a hold or a cart may be set to last: a year.
+const MAX_LIFETIME_SECONDS: i64 = 365 * 24 * 3600;
+
+fn validate_lifetime(seconds: i64, field: &str) -> Result<i64> {
+    if (1..=MAX_LIFETIME_SECONDS).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(AppError::invalid(
+            &[field],
+            InputErrorCode::Invalid,
+            format!("must be between 1 and {MAX_LIFETIME_SECONDS} seconds"),
+        ))
+    }
 }
 
 /// How `lock` holds the store row for the rest of the caller's transaction.

@@ -4,10 +4,15 @@
 pub mod prelude;
 
 pub mod api_token;
+pub mod cart;
+pub mod cart_line;
 pub mod collection;
 pub mod collection_product;
+pub mod customer;
+pub mod customer_access_token;
 pub mod inventory_level;
 pub mod inventory_movement;
+pub mod inventory_reservation;
 pub mod menu;
 pub mod page;
 pub mod product;

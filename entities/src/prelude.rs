@@ -1,10 +1,15 @@
 //! Every entity under a short name, for `use entities::prelude::*`.
 
 pub use crate::api_token::Entity as ApiToken;
+pub use crate::cart::Entity as Cart;
+pub use crate::cart_line::Entity as CartLine;
 pub use crate::collection::Entity as Collection;
 pub use crate::collection_product::Entity as CollectionProduct;
+pub use crate::customer::Entity as Customer;
+pub use crate::customer_access_token::Entity as CustomerAccessToken;
 pub use crate::inventory_level::Entity as InventoryLevel;
 pub use crate::inventory_movement::Entity as InventoryMovement;
+pub use crate::inventory_reservation::Entity as InventoryReservation;
 pub use crate::menu::Entity as Menu;
 pub use crate::page::Entity as Page;
 pub use crate::product::Entity as Product;

@@ -8,7 +8,7 @@ use super::{AppError, InputErrorCode};
 
 /// Unique indexes whose violation an input can cause: the field they protect, the code and the
 /// message of the input error.
-const UNIQUE_INPUTS: [(&str, &str, InputErrorCode, &str); 7] = [
+const UNIQUE_INPUTS: [(&str, &str, InputErrorCode, &str); 8] = [
     (
         "products_store_id_handle_key",
         "handle",
@@ -50,6 +50,12 @@ const UNIQUE_INPUTS: [(&str, &str, InputErrorCode, &str); 7] = [
         "domain",
         InputErrorCode::Taken,
         "a store with this domain already exists",
+    ),
+    (
+        "customers_store_id_email_key",
+        "email",
+        InputErrorCode::Taken,
+        "Email has already been taken",
     ),
 ];
 

@@ -57,12 +57,20 @@ pub enum UserErrorCode {
     Invalid,
     /// A number is below its minimum.
     GreaterThanOrEqualTo,
+    /// A number is above its maximum.
+    LessThanOrEqualTo,
     /// Two items of one input repeat each other.
     Duplicate,
     /// More items than allowed.
     TooMany,
     /// The input names something that does not exist in this store.
     NotFound,
+    /// A value is shorter than allowed.
+    TooShort,
+    /// A value starts or ends with white space.
+    WhitespaceEdges,
+    /// No customer has this email and password.
+    Unidentified,
 }
 
 /// An input error the caller can fix.

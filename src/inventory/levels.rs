@@ -311,7 +311,12 @@ async fn locked(
     Ok(level_of(store, variant_id).lock_exclusive().one(db).await?)
 }
 
-async fn find(db: &impl ConnectionTrait, store: &Store, variant_id: Uuid) -> Result<Option<Level>> {
+/// The level of a variant of this store, as last committed.
+pub async fn find(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    variant_id: Uuid,
+) -> Result<Option<Level>> {
     Ok(level_of(store, variant_id).one(db).await?)
 }
 

@@ -5,113 +5,19 @@
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use serde_json::json;
-use uuid::Uuid;
-use vitrine::inventory::{ledger, levels};
+use vitrine::inventory::ledger;
 
+use crate::carts::create_cart;
 use crate::helpers::{As, BACKENDS, TestApp, sized_product, spawn_app_on};
 use crate::inventory::variant_uuid;
 
 const INVENTORY: &str = include_str!("../../schema/operations/admin/inventory.graphql");
 const VARIANTS: &str = include_str!("../../schema/operations/admin/variants_bulk.graphql");
 
-/// A cart, one line of `variant` and its reservation, written as the cart module will.
-async fn hold_in_a_cart(app: &TestApp, variant: Uuid, quantity: i64) {
-    let store = app.store_model().await;
-    let now = chrono::Utc::now();
-    let cart = Uuid::now_v7();
-    let tx = app.database.begin().await.unwrap();
-    let insert = |table: &str, columns: Vec<&str>, values: Vec<sea_orm::Value>| {
-        Query::insert()
-            .into_table(Alias::new(table))
-            .columns(columns.into_iter().map(Alias::new))
-            .values_panic(values.into_iter().map(Expr::val))
-            .to_owned()
-    };
-    let empty = json!({});
-    tx.execute(&insert(
-        "carts",
-        vec![
-            "id",
-            "store_id",
-            "token",
-            "buyer_identity",
-            "note",
-            "attributes",
-            "discount_codes",
-            "status",
-            "expires_at",
-            "created_at",
-            "updated_at",
-        ],
-        vec![
-            cart.into(),
-            store.id.into(),
-            cart.simple().to_string().into(),
-            empty.clone().into(),
-            "".into(),
-            empty.clone().into(),
-            json!([]).into(),
-            "open".into(),
-            now.into(),
-            now.into(),
-            now.into(),
-        ],
-    ))
-    .await
-    .unwrap();
-    tx.execute(&insert(
-        "cart_lines",
-        vec![
-            "id",
-            "store_id",
-            "cart_id",
-            "variant_id",
-            "quantity",
-            "attributes",
-            "created_at",
-            "updated_at",
-        ],
-        vec![
-            Uuid::now_v7().into(),
-            store.id.into(),
-            cart.into(),
-            variant.into(),
-            (quantity as i32).into(),
-            json!([]).into(),
-            now.into(),
-            now.into(),
-        ],
-    ))
-    .await
-    .unwrap();
-    tx.execute(&insert(
-        "inventory_reservations",
-        vec![
-            "id",
-            "store_id",
-            "variant_id",
-            "cart_id",
-            "quantity",
-            "expires_at",
-            "created_at",
-        ],
-        vec![
-            Uuid::now_v7().into(),
-            store.id.into(),
-            variant.into(),
-            cart.into(),
-            quantity.into(),
-            now.into(),
-            now.into(),
-        ],
-    ))
-    .await
-    .unwrap();
-    levels::reserve(&tx, &store, variant, quantity, "cart")
-        .await
-        .unwrap()
-        .expect("stock to hold");
-    tx.commit().await.unwrap();
+/// A cart holding `quantity` units of `variant` (a gid), made through the cart API.
+async fn hold_in_a_cart(app: &TestApp, variant: &str, quantity: i64) {
+    let created = create_cart(app, &[(variant, quantity)]).await;
+    assert_eq!(created["cart"]["totalQuantity"], quantity, "{created}");
 }
 
 async fn count(app: &TestApp, table: &str) -> u64 {
@@ -132,7 +38,7 @@ async fn deleting_a_variant_that_sits_in_a_cart_removes_it_from_the_cart() {
             .as_str()
             .unwrap()
             .to_string();
-        hold_in_a_cart(&app, variant_uuid(&small), 2).await;
+        hold_in_a_cart(&app, &small, 2).await;
 
         let removed = app
             .admin(
@@ -179,7 +85,7 @@ async fn deleting_a_product_held_by_a_cart_removes_it_cleanly() {
             .as_str()
             .unwrap()
             .to_string();
-        hold_in_a_cart(&app, variant_uuid(&small), 1).await;
+        hold_in_a_cart(&app, &small, 1).await;
         let deleted = app
             .admin(
                 include_str!("../../schema/operations/admin/product_delete.graphql"),
@@ -244,7 +150,7 @@ async fn a_set_below_the_reserved_units_is_refused_with_a_typed_error() {
             .as_str()
             .unwrap()
             .to_string();
-        hold_in_a_cart(&app, variant_uuid(&small), 3).await;
+        hold_in_a_cart(&app, &small, 3).await;
         let (_, body) = app
             .request(
                 As::Admin(&app.store),

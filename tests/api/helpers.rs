@@ -41,6 +41,7 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         redis_url: None,
         database_max_connections: 20,
         log: "warn".into(),
+        hold_sweep_seconds: 0.2,
     }
 }
 
@@ -53,6 +54,7 @@ pub struct TestApp {
     pub address: String,
     pub database: Database,
     pub store: CreatedStore,
+    settings: Settings,
     client: reqwest::Client,
     _scratch: Scratch,
 }
@@ -72,6 +74,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the server on a fresh database of `backend` with one store in it.
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the server on a fresh database of `backend` with settings changed by `configure`.
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
     vitrine::telemetry::init(&std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()));
     let (settings, scratch) = match backend {
         Backend::Postgres => {
@@ -87,6 +94,8 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
             (settings(None, Some(dir.clone())), Scratch::Directory(dir))
         }
     };
+    let mut settings = settings;
+    configure(&mut settings);
     let app = Application::build(&settings)
         .await
         .expect("Redis must be running on 127.0.0.1:6379 (see README)");
@@ -101,6 +110,7 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
         address,
         database,
         store,
+        settings,
         client: reqwest::Client::new(),
         _scratch: scratch,
     }
@@ -118,6 +128,22 @@ pub async fn create_store(database: &Database, name: &str) -> CreatedStore {
 }
 
 impl TestApp {
+    /// Starts another server on the same database (and Redis), as a second instance behind a
+    /// load balancer would run; returns its address.
+    pub async fn another_instance(&self) -> String {
+        let app = Application::build(&self.settings)
+            .await
+            .expect("a second instance");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
+    /// A client for sending many requests at once.
+    pub fn client(&self) -> reqwest::Client {
+        self.client.clone()
+    }
+
     /// The server's database, for reading what a test left behind.
     pub fn db(&self) -> &DatabaseConnection {
         self.database.reader()
@@ -211,7 +237,7 @@ impl TestApp {
     }
 }
 
-fn authorised(request: reqwest::RequestBuilder, who: As<'_>) -> reqwest::RequestBuilder {
+pub fn authorised(request: reqwest::RequestBuilder, who: As<'_>) -> reqwest::RequestBuilder {
     match who {
         As::Storefront(store) => {
             request.header("X-Shopify-Storefront-Access-Token", &store.storefront_token)

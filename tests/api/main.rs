@@ -2,7 +2,9 @@
 //! says so on the embedded default (SQLite, in-process cache) too.
 
 mod admin;
+mod carts;
 mod catalog;
+mod customers;
 mod held_stock;
 mod helpers;
 mod inventory;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, sized_product, spawn_app};
+use crate::helpers::{Backend, TestApp, sized_product, spawn_app_with};
 
 const COLLECTION: &str =
     include_str!("../../schema/operations/storefront/collection_products.graphql");
@@ -43,7 +43,7 @@ async fn collection_of_50(app: &TestApp) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_collection_page_costs_the_same_statements_for_5_and_50_products_every_time() {
-    let app = spawn_app().await;
+    let app = quiet_app().await;
     let handle = collection_of_50(&app).await;
     // The first storefront request resolves and caches the token; measure pages after it.
     app.storefront("{ shop { name } }", json!({})).await;
@@ -67,7 +67,7 @@ async fn a_collection_page_costs_the_same_statements_for_5_and_50_products_every
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_product_page_costs_the_same_statements_for_3_and_60_variants_every_time() {
-    let app = spawn_app().await;
+    let app = quiet_app().await;
     app.create_product(sized_product("Small Tee", "SM")).await;
     let variants: Vec<Value> = (0..60)
         .map(|n| json!({ "options": [n.to_string()], "price": "5.00", "inventoryQuantity": n % 3 }))
@@ -90,4 +90,13 @@ async fn a_product_page_costs_the_same_statements_for_3_and_60_variants_every_ti
         counts.iter().all(|(_, n)| *n == expected),
         "every product page costs the same: {counts:?}"
     );
+}
+
+/// A server whose background work (the sweep of expired holds) stays out of the counts: it
+/// sweeps once at start and then not for an hour.
+async fn quiet_app() -> TestApp {
+    spawn_app_with(Backend::Postgres, |settings| {
+        settings.hold_sweep_seconds = 3600.0
+    })
+    .await
 }

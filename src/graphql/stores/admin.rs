@@ -23,6 +23,12 @@ pub struct StoreUpdateInput {
     pub currency_code: Option<String>,
     /// A description of the store.
     pub description: Option<String>,
+    /// Seconds a cart's stock stays held after the cart was last touched (default 900).
+    pub reservation_ttl_seconds: Option<i64>,
+    /// Seconds a guest's cart lives after it was last touched (default two days).
+    pub guest_cart_ttl_seconds: Option<i64>,
+    /// Seconds a signed-in customer's cart lives after it was last touched (default 30 days).
+    pub customer_cart_ttl_seconds: Option<i64>,
 }
 
 /// The result of `storeUpdate`.
@@ -48,6 +54,9 @@ impl AdminStoreMutation {
             domain: input.domain,
             currency: input.currency_code,
             description: input.description,
+            reservation_ttl_seconds: input.reservation_ttl_seconds,
+            guest_cart_ttl_seconds: input.guest_cart_ttl_seconds,
+            customer_cart_ttl_seconds: input.customer_cart_ttl_seconds,
         };
         let result = context::write(ctx, async |tx| {
             stores::update_store(tx, store, change).await
