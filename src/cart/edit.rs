@@ -19,7 +19,6 @@ use super::{
     Attribute, BuyerIdentity, Cart, Lifetimes, Line, MAX_LINE_QUANTITY, MAX_LINES, Status,
     attributes_of, holds, merge, new_token, read,
 };
-use crate::catalog::Visibility;
 use crate::catalog::product_read;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::stores::Store;
@@ -464,16 +463,9 @@ impl<'a> Draft<'a> {
             return Ok(());
         }
         let ids: Vec<Uuid> = named.iter().map(|line| line.variant_id).collect();
-        let variants = product_read::variants_by_ids(db, self.store, &ids).await?;
-        let product_ids: Vec<Uuid> = variants.iter().map(|v| v.product_id).collect();
-        let visible =
-            product_read::products_by_ids(db, self.store, Visibility::Storefront, &product_ids)
-                .await?;
+        let sellable = product_read::sellable_variant_ids(db, self.store, &ids).await?;
         for line in named {
-            let sellable = variants
-                .iter()
-                .any(|v| v.id == line.variant_id && visible.iter().any(|p| p.id == v.product_id));
-            if !sellable {
+            if !sellable.contains(&line.variant_id) {
                 let path: Vec<&str> = line.named_by.iter().flatten().map(String::as_str).collect();
                 return Err(AppError::invalid(
                     &path,

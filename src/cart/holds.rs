@@ -39,6 +39,7 @@ pub async fn reconcile(
     let reference = ledger_reference(cart.id);
     let variants: BTreeSet<Uuid> = wanted.keys().chain(current.keys()).copied().collect();
     let mut held = BTreeMap::new();
+    let mut rewritten = 0;
     for variant_id in variants {
         let want = wanted.get(&variant_id).copied().unwrap_or(0);
         let existing = current.get(&variant_id);
@@ -53,12 +54,16 @@ pub async fn reconcile(
         } else {
             had
         };
-        write_row(db, store, cart, variant_id, existing, now_held, expires_at).await?;
+        if write_row(db, store, cart, variant_id, existing, now_held, expires_at).await? {
+            rewritten += 1;
+        }
         if now_held > 0 {
             held.insert(variant_id, now_held);
         }
     }
-    refresh_expiry(db, store, cart.id, expires_at).await?;
+    if rewritten < current.len() {
+        refresh_expiry(db, store, cart.id, expires_at).await?;
+    }
     Ok(held)
 }
 
@@ -91,6 +96,8 @@ async fn reserve_up_to(
     Ok(0)
 }
 
+/// Writes the cart's reservation row of a variant; returns whether an existing row was written
+/// (with the new expiry) or deleted, so that it needs no refresh.
 async fn write_row(
     db: &impl ConnectionTrait,
     store: &Store,
@@ -99,10 +106,11 @@ async fn write_row(
     existing: Option<&Reservation>,
     quantity: i64,
     expires_at: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     match existing {
         Some(row) if quantity == 0 => {
             InventoryReservation::delete_by_id(row.id).exec(db).await?;
+            Ok(true)
         }
         Some(row) if quantity != row.quantity => {
             inventory_reservation::ActiveModel {
@@ -113,9 +121,10 @@ async fn write_row(
             }
             .update(db)
             .await?;
+            Ok(true)
         }
-        Some(_) => {}
-        None if quantity == 0 => {}
+        Some(_) => Ok(false),
+        None if quantity == 0 => Ok(false),
         None => {
             inventory_reservation::ActiveModel {
                 id: Set(Uuid::now_v7()),
@@ -128,9 +137,9 @@ async fn write_row(
             }
             .insert(db)
             .await?;
+            Ok(false)
         }
     }
-    Ok(())
 }
 
 /// Pushes back the expiry of everything the cart holds: the cart was touched.

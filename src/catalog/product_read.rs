@@ -5,7 +5,7 @@ use entities::{
     prelude::*, product, product_image, product_option, product_option_value, product_tag,
     product_variant,
 };
-use sea_orm::sea_query::LockType;
+use sea_orm::sea_query::{Expr, ExprTrait, LockType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -92,6 +92,29 @@ pub async fn variants_by_ids(
     Ok(ProductVariant::find()
         .filter(product_variant::Column::StoreId.eq(store.id))
         .filter(product_variant::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// Which of these variants shoppers can buy: those of the store's active products. One statement.
+pub async fn sellable_variant_ids(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    ids: &[Uuid],
+) -> Result<Vec<Uuid>> {
+    let active_products = Query::select()
+        .column(product::Column::Id)
+        .from(Product)
+        .and_where(Expr::col(product::Column::StoreId).eq(store.id))
+        .and_where(Expr::col(product::Column::Status).eq(ProductStatus::Active.as_str()))
+        .to_owned();
+    Ok(ProductVariant::find()
+        .select_only()
+        .column(product_variant::Column::Id)
+        .filter(product_variant::Column::StoreId.eq(store.id))
+        .filter(product_variant::Column::Id.is_in(ids.iter().copied()))
+        .filter(product_variant::Column::ProductId.in_subquery(active_products))
+        .into_tuple()
         .all(db)
         .await?)
 }
