@@ -5,10 +5,13 @@
 //! edit reports a warning. Holds expire unless the cart is touched (`expiry`), and an edit of a
 //! cart whose hold lapsed reserves again what it can.
 //!
-//! Every edit locks its cart row first, then changes levels in ascending variant order, then the
-//! cart's reservation rows: the same order everywhere (the expiry sweep included), so edits never
-//! deadlock. Functions take the caller's transaction and never begin one.
+//! Locks are taken in one order everywhere: the cart row first, then levels in ascending variant
+//! id order, each level before that variant's reservation and line rows (a variant's deletion
+//! locks its level before its cascade reaches those rows). Edits lock one cart and wait for it;
+//! merges and the expiry sweep lock further carts with SKIP LOCKED, so they never wait on a cart.
+//! Edits take the caller's transaction and never begin one; the sweep runs its own.
 
+mod draft;
 pub mod edit;
 pub mod expiry;
 pub mod holds;

@@ -78,7 +78,12 @@ pub async fn release_expired(db: &Database) -> Result<usize> {
         .map(|s| (s.id, s))
         .collect();
     for hold in &expired {
-        let store = &stores[&hold.store_id];
+        let store = stores.get(&hold.store_id).ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "a hold of a missing store {}",
+                hold.store_id
+            ))
+        })?;
         let reference = ledger_reference(hold.cart_id);
         levels::release(&tx, store, hold.variant_id, hold.quantity, &reference)
             .await?

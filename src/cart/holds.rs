@@ -19,9 +19,6 @@ use crate::error::{AppError, Result};
 use crate::inventory::levels;
 use crate::stores::Store;
 
-/// How many times a shortfall is retried against a level other buyers are changing.
-const RESERVE_ATTEMPTS: usize = 8;
-
 /// Makes `cart` hold `wanted` units of each variant (variants absent from `wanted` are released)
 /// and returns what it holds afterwards, which is less than wanted where stock ran short.
 pub async fn reconcile(
@@ -67,8 +64,10 @@ pub async fn reconcile(
     Ok(held)
 }
 
-/// Reserves `wanted` units, or as many as are free when fewer are: a guarded update that is
-/// retried with the free count it then reads, since other carts change the level meanwhile.
+/// Reserves `wanted` units, or as many as are free when fewer are. The guarded update is tried
+/// first; when it falls short the level is locked (in the same ascending order as every change)
+/// and what is free then is reserved, so a shopper is never told "out of stock" while units are
+/// free.
 async fn reserve_up_to(
     db: &impl ConnectionTrait,
     store: &Store,
@@ -76,24 +75,27 @@ async fn reserve_up_to(
     wanted: i64,
     reference: &str,
 ) -> Result<i64> {
-    let mut asking = wanted;
-    for _ in 0..RESERVE_ATTEMPTS {
-        if levels::reserve(db, store, variant_id, asking, reference)
-            .await?
-            .is_some()
-        {
-            return Ok(asking);
-        }
-        let free = match levels::find(db, store, variant_id).await? {
-            Some(level) => level.on_hand - level.reserved,
-            None => 0,
-        };
-        if free <= 0 {
-            return Ok(0);
-        }
-        asking = std::cmp::min(wanted, free);
+    if levels::reserve(db, store, variant_id, wanted, reference)
+        .await?
+        .is_some()
+    {
+        return Ok(wanted);
     }
-    Ok(0)
+    let free = match levels::locked(db, store, variant_id).await? {
+        Some(level) => std::cmp::min(wanted, level.on_hand - level.reserved),
+        None => 0,
+    };
+    if free <= 0 {
+        return Ok(0);
+    }
+    levels::reserve(db, store, variant_id, free, reference)
+        .await?
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "units of {variant_id} free under a row lock could not be reserved"
+            ))
+        })?;
+    Ok(free)
 }
 
 /// Writes the cart's reservation row of a variant; returns whether an existing row was written

@@ -75,7 +75,12 @@ pub fn check_note(note: &str, path: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// At most `MAX_ENTRIES` attributes with non-blank keys.
+/// At most this many characters in an attribute key or a discount code.
+const MAX_KEY_CHARS: usize = 255;
+/// At most this many characters in an attribute value.
+const MAX_VALUE_CHARS: usize = 5_000;
+
+/// At most `MAX_ENTRIES` attributes with non-blank keys of bounded length.
 pub fn check_attributes(attributes: &[Attribute], path: &[&str]) -> Result<()> {
     if attributes.len() > MAX_ENTRIES {
         return Err(AppError::invalid(
@@ -84,14 +89,29 @@ pub fn check_attributes(attributes: &[Attribute], path: &[&str]) -> Result<()> {
             format!("at most {MAX_ENTRIES} attributes"),
         ));
     }
-    match attributes.iter().position(|a| a.key.trim().is_empty()) {
-        Some(index) => Err(AppError::invalid(
-            &[path, &[&index.to_string(), "key"]].concat(),
-            InputErrorCode::Invalid,
-            "an attribute needs a key",
-        )),
-        None => Ok(()),
+    for (index, attribute) in attributes.iter().enumerate() {
+        let problem = if attribute.key.trim().is_empty() {
+            Some(("key", "an attribute needs a key".to_string()))
+        } else if attribute.key.chars().count() > MAX_KEY_CHARS {
+            Some((
+                "key",
+                format!("an attribute key has at most {MAX_KEY_CHARS} characters"),
+            ))
+        } else if attribute.value.chars().count() > MAX_VALUE_CHARS {
+            Some((
+                "value",
+                format!("an attribute value has at most {MAX_VALUE_CHARS} characters"),
+            ))
+        } else {
+            None
+        };
+        if let Some((field, message)) = problem {
+            let index = index.to_string();
+            let at = [path, &[index.as_str(), field]].concat();
+            return Err(AppError::invalid(&at, InputErrorCode::Invalid, message));
+        }
     }
+    Ok(())
 }
 
 /// Discount codes, trimmed, without blanks or repeats; at most `MAX_ENTRIES`.
@@ -101,6 +121,13 @@ pub fn normalize_codes(codes: &[String], path: &[&str]) -> Result<Vec<String>> {
             path,
             InputErrorCode::Invalid,
             format!("at most {MAX_ENTRIES} discount codes"),
+        ));
+    }
+    if let Some(index) = codes.iter().position(|c| c.chars().count() > MAX_KEY_CHARS) {
+        return Err(AppError::invalid(
+            &[path, &[&index.to_string()]].concat(),
+            InputErrorCode::Invalid,
+            format!("a discount code has at most {MAX_KEY_CHARS} characters"),
         ));
     }
     let mut normalized: Vec<String> = Vec::new();

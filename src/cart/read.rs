@@ -47,21 +47,21 @@ pub async fn lock_open(
         .await?)
 }
 
-/// The customer's most recently touched open cart other than `except`, locked; a cart being
-/// edited right now is skipped rather than waited for (two carts of one customer merging into
-/// each other at once would otherwise wait on each other).
+/// The customer's other open carts, locked in id order; a cart being edited or swept right now
+/// is skipped rather than waited for (two carts of one customer merging into each other at once
+/// would otherwise wait on each other).
 pub async fn lock_open_of_customer(
     db: &impl ConnectionTrait,
     store: &Store,
     customer_id: Uuid,
     except: Uuid,
-) -> Result<Option<Cart>> {
+) -> Result<Vec<Cart>> {
     Ok(open_cart(store)
         .filter(cart::Column::CustomerId.eq(customer_id))
         .filter(cart::Column::Id.ne(except))
-        .order_by_desc(cart::Column::UpdatedAt)
+        .order_by_asc(cart::Column::Id)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .one(db)
+        .all(db)
         .await?)
 }
 

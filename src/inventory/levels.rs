@@ -241,14 +241,7 @@ pub async fn retire(
     variant_ids: &[Uuid],
     reason: &str,
 ) -> Result<()> {
-    let levels = InventoryLevel::find()
-        .filter(inventory_level::Column::StoreId.eq(store.id))
-        .filter(inventory_level::Column::VariantId.is_in(variant_ids.iter().copied()))
-        .order_by_asc(inventory_level::Column::VariantId)
-        .lock_exclusive()
-        .all(db)
-        .await?;
-    for level in levels {
+    for level in lock_all(db, store, variant_ids).await? {
         let gone = Level {
             on_hand: 0,
             reserved: 0,
@@ -303,7 +296,7 @@ async fn shift(
 
 /// The level of a variant of this store, locked for the rest of the transaction on PostgreSQL
 /// (on SQLite the writer's IMMEDIATE transaction already excludes other writers).
-async fn locked(
+pub async fn locked(
     db: &impl ConnectionTrait,
     store: &Store,
     variant_id: Uuid,
@@ -322,6 +315,22 @@ pub async fn find(
 
 fn level_of(store: &Store, variant_id: Uuid) -> sea_orm::Select<InventoryLevel> {
     InventoryLevel::find_by_id(variant_id).filter(inventory_level::Column::StoreId.eq(store.id))
+}
+
+/// Locks the levels of these variants, in ascending variant id order, for the rest of the
+/// transaction: for a caller about to write rows that a variant's deletion would cascade to.
+pub async fn lock_all(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    variant_ids: &[Uuid],
+) -> Result<Vec<Level>> {
+    Ok(InventoryLevel::find()
+        .filter(inventory_level::Column::StoreId.eq(store.id))
+        .filter(inventory_level::Column::VariantId.is_in(variant_ids.iter().copied()))
+        .order_by_asc(inventory_level::Column::VariantId)
+        .lock_exclusive()
+        .all(db)
+        .await?)
 }
 
 /// Stock levels of many variants of a store, for batched reads.

@@ -168,7 +168,7 @@ async fn race(app: &TestApp, variants: &[String], seed: u64) -> (usize, usize) {
 }
 
 /// Every level keeps `0 <= reserved <= on_hand` and equals the sum of its ledger.
-async fn assert_levels_match_the_ledger(app: &TestApp, variants: &[String]) {
+pub async fn assert_levels_match_the_ledger(app: &TestApp, variants: &[String]) {
     let store = app.store_model().await;
     let ids: Vec<Uuid> = variants.iter().map(|id| variant_uuid(id)).collect();
     let found = levels::levels_of(app.db(), &store, &ids).await.unwrap();

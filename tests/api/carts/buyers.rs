@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{
     cart_op, create_cart, holds_of_cart, level, released, set_lifetimes, stocked_variant,
@@ -18,6 +18,7 @@ on_both_backends!(
     signing_in_merges_the_customers_open_cart,
     a_merge_holds_only_what_stock_allows,
     a_bad_access_token_changes_nothing,
+    a_merged_line_stops_at_the_line_maximum,
 );
 
 async fn signing_in_merges_the_customers_open_cart(backend: Backend) {
@@ -122,4 +123,23 @@ async fn a_bad_access_token_changes_nothing(backend: Backend) {
         json!(["buyerIdentity", "customerAccessToken"])
     );
     assert_eq!(cart_op(&app, "Cart", json!({ "id": cart })).await, before);
+}
+
+async fn a_merged_line_stops_at_the_line_maximum(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    let tee = stocked_variant(&app, "Bulk Tee", 5_000).await;
+    let token = signed_in(&app, &app.store, "bulk@example.test").await;
+    let old = create_cart(&app, &[(&tee, 600)]).await["cart"]["id"].clone();
+    let identify =
+        |cart: Value| json!({ "cartId": cart, "buyerIdentity": { "customerAccessToken": token } });
+    cart_op(&app, "CartBuyerIdentityUpdate", identify(old)).await;
+    let new = create_cart(&app, &[(&tee, 600)]).await["cart"]["id"].clone();
+    let merged = cart_op(&app, "CartBuyerIdentityUpdate", identify(new)).await;
+    assert_eq!(warning_codes(&merged), ["MERCHANDISE_NOT_ENOUGH_STOCK"]);
+    assert_eq!(merged["cart"]["totalQuantity"], 1_000);
+    assert_eq!(
+        level(&app, &tee).await,
+        (5_000, 1_000),
+        "the 200 units over the cap go back"
+    );
 }

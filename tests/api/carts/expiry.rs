@@ -114,3 +114,46 @@ async fn an_abandoned_cart_expires(backend: Backend) {
     .await;
     assert_eq!(touched["userErrors"][0]["code"], "INVALID");
 }
+
+/// Two servers sweep the same database while shoppers keep some carts alive and let the others
+/// lapse: every lapsed hold is released exactly once (the level ends equal to the rows still
+/// holding, and to its ledger), and the carts kept alive keep theirs.
+#[tokio::test]
+async fn two_servers_sweep_each_expired_hold_once() {
+    let app = crate::helpers::spawn_app().await;
+    let second = app.another_instance().await;
+    assert_ne!(second, app.address);
+    let variant = stocked_variant(&app, "Swept", 100).await;
+    set_lifetimes(&app, json!({ "reservationTtlSeconds": 3 })).await;
+    let one = [(variant.as_str(), 1)];
+    let carts: Vec<Value> = join_all((0..40).map(|_| create_cart(&app, &one))).await;
+    let kept: Vec<&Value> = carts.iter().step_by(4).map(|p| &p["cart"]["id"]).collect();
+
+    // For six seconds the kept carts are touched twice a second; the rest lapse meanwhile (3 s).
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(6) {
+        for id in &kept {
+            let touched = cart_op(
+                &app,
+                "CartNoteUpdate",
+                json!({ "cartId": id, "note": "still here" }),
+            )
+            .await;
+            assert_eq!(touched["cart"]["totalQuantity"], 1, "{touched}");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let (on_hand, reserved) = level(&app, &variant).await;
+    assert_eq!(on_hand, 100);
+    assert_eq!(
+        reserved,
+        held(&app, &variant).await,
+        "reserved equals the rows still holding"
+    );
+    assert_eq!(
+        reserved,
+        kept.len() as i64,
+        "the lapsed holds were released, the kept ones not"
+    );
+    crate::inventory::assert_levels_match_the_ledger(&app, &[variant]).await;
+}

@@ -51,7 +51,8 @@ async fn create_at(
     (status, response.json().await.expect("JSON"))
 }
 
-/// Watches a level while a race runs: `on_hand - reserved` must never go below zero.
+/// Watches a level while a race runs: `on_hand - reserved` never goes below zero, and, since
+/// nothing is released during a race, `reserved` never goes down (a lost update would).
 fn watch_level(
     app: &TestApp,
     variant: &str,
