@@ -138,11 +138,6 @@ impl Lifetimes {
     }
 }
 
-/// A new unguessable cart token: 128 random bits, hex (no `/`, so Hydrogen's cookie keeps it).
-pub fn new_token() -> String {
-    format!("{:032x}", rand::random::<u128>())
-}
-
 /// What the ledger records as the reason units moved for a cart.
 pub fn ledger_reference(cart_id: Uuid) -> String {
     format!("cart/{cart_id}")

@@ -19,7 +19,7 @@ pub use access_tokens::{
     AccessToken, by_access_token, create_access_token, delete_access_token, identify,
     issue_access_token,
 };
-pub use signup::{NewCustomer, PreparedCustomer};
+pub use signup::{NewCustomer, PreparedCustomer, is_well_formed_email};
 
 pub type Customer = customer::Model;
 

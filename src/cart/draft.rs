@@ -104,11 +104,7 @@ impl<'a> Draft<'a> {
                 continue;
             }
             let ask = self.next_ask();
-            let same = self
-                .lines
-                .iter_mut()
-                .find(|l| l.variant_id == line.variant_id && l.attributes == line.attributes);
-            match same {
+            match same_line(&mut self.lines, line.variant_id, &line.attributes) {
                 Some(existing) => {
                     existing.quantity += line.quantity;
                     if existing.quantity > MAX_LINE_QUANTITY {
@@ -244,11 +240,7 @@ impl<'a> Draft<'a> {
             let ask = self.next_ask();
             let attributes = attributes_of(&line.attributes);
             let quantity = i64::from(line.quantity);
-            let same = self
-                .lines
-                .iter_mut()
-                .find(|l| l.variant_id == line.variant_id && l.attributes == attributes);
-            if let Some(existing) = same {
+            if let Some(existing) = same_line(&mut self.lines, line.variant_id, &attributes) {
                 let summed = existing.quantity + quantity;
                 existing.quantity = std::cmp::min(summed, MAX_LINE_QUANTITY);
                 existing.asked = Some(ask);
@@ -423,6 +415,18 @@ impl<'a> Draft<'a> {
         }
         Ok(kept)
     }
+}
+
+/// The line an added line of `variant_id` with these attributes joins: same variant, same
+/// attributes.
+fn same_line<'l>(
+    lines: &'l mut [DraftLine],
+    variant_id: Uuid,
+    attributes: &[Attribute],
+) -> Option<&'l mut DraftLine> {
+    lines
+        .iter_mut()
+        .find(|line| line.variant_id == variant_id && line.attributes == attributes)
 }
 
 fn stock_warning(line: &DraftLine, cut: i64) -> StockWarning {

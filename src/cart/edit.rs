@@ -11,9 +11,9 @@ use uuid::Uuid;
 
 use super::draft::Draft;
 use super::input::{BuyerIdentityChange, LineChange, NewCart, NewLine};
-use super::{Attribute, Cart, Lifetimes, Line, Status, new_token};
+use super::{Attribute, Cart, Lifetimes, Line, Status};
 use crate::error::Result;
-use crate::stores::Store;
+use crate::stores::{self, Store};
 
 /// Why a line holds fewer units than asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +54,8 @@ pub async fn create(db: &impl ConnectionTrait, store: &Store, input: NewCart) ->
     let model = cart::ActiveModel {
         id: Set(Uuid::now_v7()),
         store_id: Set(store.id),
-        token: Set(new_token()),
+        // Hex without `/`, so Hydrogen's cart cookie keeps the whole token.
+        token: Set(stores::new_secret()),
         customer_id: Set(None),
         buyer_identity: Set(json!({})),
         note: Set(String::new()),

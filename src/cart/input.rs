@@ -5,6 +5,7 @@
 use uuid::Uuid;
 
 use super::{Attribute, MAX_ENTRIES, MAX_LINE_QUANTITY, MAX_NOTE_CHARS};
+use crate::customers::is_well_formed_email;
 use crate::error::{AppError, InputErrorCode, Result};
 
 /// A line to add: `quantity` units of a variant.
@@ -139,18 +140,14 @@ pub fn normalize_codes(codes: &[String], path: &[&str]) -> Result<Vec<String>> {
     Ok(normalized)
 }
 
-/// An email address as a buyer gives it: something before and after one `@`.
+/// A buyer's email address, held to the rule customer accounts use.
 pub fn check_email(email: &str, path: &[&str]) -> Result<()> {
-    match email.split_once('@') {
-        Some((name, domain))
-            if !name.is_empty() && domain.contains('.') && !domain.contains('@') =>
-        {
-            Ok(())
-        }
-        _ => Err(AppError::invalid(
-            path,
-            InputErrorCode::Invalid,
-            "the email address is not valid",
-        )),
+    if is_well_formed_email(email) {
+        return Ok(());
     }
+    Err(AppError::invalid(
+        path,
+        InputErrorCode::Invalid,
+        "the email address is not valid",
+    ))
 }

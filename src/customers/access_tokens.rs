@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::signup::normalise_email;
 use super::{Customer, passwords};
 use crate::error::{AppError, InputErrorCode, Result};
-use crate::stores::{Store, hash_secret};
+use crate::stores::{Store, hash_secret, new_secret};
 
 /// How long a token lasts.
 const LIFETIME: TimeDelta = TimeDelta::days(30);
@@ -71,7 +71,7 @@ pub async fn issue_access_token(
     if customer.store_id != store.id {
         return Err(AppError::NotFound);
     }
-    let token = format!("{:032x}", rand::random::<u128>());
+    let token = new_secret();
     let now = Utc::now();
     let expires_at = now + LIFETIME;
     customer_access_token::ActiveModel {

@@ -58,6 +58,23 @@ pub(super) fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// Whether an email address looks deliverable: one `@` with something before it, and a dotted
+/// domain after it, without whitespace.
+pub fn is_well_formed_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
 fn email(raw: &str) -> Result<String> {
     let email = normalise_email(raw);
     if email.is_empty() {
@@ -74,19 +91,7 @@ fn email(raw: &str) -> Result<String> {
             "Email is too long (maximum is 255 characters)",
         ));
     }
-    let well_formed = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.contains('@')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains("..")
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        None => false,
-    };
-    if !well_formed {
+    if !is_well_formed_email(&email) {
         return Err(invalid(
             "email",
             InputErrorCode::Invalid,
