@@ -27,6 +27,10 @@ pub mod ids;
 pub mod inventory;
 /// Money in integer minor units and its decimal rendering.
 pub mod money;
+/// Payment gateways: the trait, the test gateway and the Stripe adapter.
+pub mod payments;
+/// Checkout totals: subtotal, discounts, shipping and tax.
+pub mod pricing;
 /// The demo store and its catalog.
 pub mod seed;
 /// Building and running the application.
