@@ -11,6 +11,7 @@
 //! merges and the expiry sweep lock further carts with SKIP LOCKED, so they never wait on a cart.
 //! Edits take the caller's transaction and never begin one; the sweep runs its own.
 
+pub mod checkout;
 mod draft;
 pub mod edit;
 pub mod expiry;

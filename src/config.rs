@@ -27,6 +27,14 @@ pub struct Settings {
     pub log: String,
     /// How often, in seconds, expired stock holds are released (fractions allowed).
     pub hold_sweep_seconds: f64,
+    /// How long a checkout may go unheard of before another request or the completer takes
+    /// its idempotency key over (longer than the gateway's timeout).
+    pub checkout_lock_seconds: f64,
+    /// How long the completer leaves a checkout or a payment follow-up to the request that
+    /// started it before finishing it itself.
+    pub completer_grace_seconds: f64,
+    /// How often the completer looks for unfinished checkouts and payments.
+    pub completer_tick_seconds: f64,
 }
 
 /// Values given on the command line; they override every other layer.
@@ -37,7 +45,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 7] = [
+const ENVIRONMENT: [(&str, &str); 10] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -48,6 +56,9 @@ const ENVIRONMENT: [(&str, &str); 7] = [
         "VITRINE_DATABASE_MAX_CONNECTIONS",
     ),
     ("hold_sweep_seconds", "VITRINE_HOLD_SWEEP_SECONDS"),
+    ("checkout_lock_seconds", "VITRINE_CHECKOUT_LOCK_SECONDS"),
+    ("completer_grace_seconds", "VITRINE_COMPLETER_GRACE_SECONDS"),
+    ("completer_tick_seconds", "VITRINE_COMPLETER_TICK_SECONDS"),
 ];
 
 impl Settings {
@@ -64,6 +75,9 @@ impl Settings {
             .set_default("database_max_connections", 10)?
             .set_default("log", "info,sqlx=warn,sea_orm=warn")?
             .set_default("hold_sweep_seconds", 5.0)?
+            .set_default("checkout_lock_seconds", 30.0)?
+            .set_default("completer_grace_seconds", 10.0)?
+            .set_default("completer_tick_seconds", 1.0)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

@@ -30,6 +30,9 @@ pub enum InputErrorCode {
     WhitespaceEdges,
     /// No customer has this email and password; never says which of the two is wrong.
     Unidentified,
+    /// The object can't make this change from where it stands (an order that shipped can't be
+    /// cancelled).
+    IllegalTransition,
 }
 
 #[derive(Debug, thiserror::Error)]

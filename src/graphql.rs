@@ -1,6 +1,6 @@
 //! The GraphQL schema: storefront queries and mutations (a compatible subset of Shopify's
-//! Storefront API) and admin mutations, merged from one folder per domain (`catalog`,
-//! `customers`, `inventory`, `stores`, each with its types and its storefront and admin resolvers
+//! Storefront API) and admin mutations, merged from one folder per domain (`catalog`, `cart`,
+//! `checkout`, `customers`, `inventory`, `orders`, `stores`, each with its types and its storefront and admin resolvers
 //! side by side) over the shared pieces below. Resolvers are thin: they read the store and
 //! loaders from the context and call one domain function.
 
@@ -8,6 +8,8 @@
 pub mod cart;
 /// Products, variants, collections, menus and pages: types, storefront queries, admin mutations.
 pub mod catalog;
+/// `cartComplete`: checkout.
+pub mod checkout;
 /// What resolvers read from the context: state, tenant, admin check, write transactions.
 pub mod context;
 /// Customer accounts: the `Customer` type, sign-up, sign-in and sign-out.
@@ -28,6 +30,8 @@ pub mod loaders;
 pub mod money;
 /// The `Node` interface, `node` and `nodes`.
 pub mod node;
+/// Orders: the buyer's `order`, the admin's listing, fulfilment and cancellation.
+pub mod orders;
 /// Relay connections over keyset and offset lists.
 pub mod pagination;
 /// String scalars of the Storefront API.
@@ -44,18 +48,22 @@ pub struct QueryRoot(
     catalog::CatalogQuery,
     cart::CartQuery,
     customers::CustomerQuery,
+    orders::OrderQuery,
+    orders::AdminOrderQuery,
 );
 
 /// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
     cart::CartMutation,
+    checkout::CheckoutMutation,
     customers::CustomerMutation,
     catalog::AdminProductMutation,
     inventory::AdminInventoryMutation,
     catalog::AdminCollectionMutation,
     catalog::AdminContentMutation,
     stores::AdminStoreMutation,
+    orders::AdminOrderMutation,
 );
 
 pub type VitrineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -19,6 +19,7 @@ pub enum GidKind {
     InventoryLevel,
     Customer,
     CartLine,
+    Order,
 }
 
 impl GidKind {
@@ -37,10 +38,11 @@ impl GidKind {
             GidKind::InventoryLevel => "InventoryLevel",
             GidKind::Customer => "Customer",
             GidKind::CartLine => "CartLine",
+            GidKind::Order => "Order",
         }
     }
 
-    const ALL: [GidKind; 13] = [
+    const ALL: [GidKind; 14] = [
         GidKind::Product,
         GidKind::ProductVariant,
         GidKind::ProductOption,
@@ -54,6 +56,7 @@ impl GidKind {
         GidKind::InventoryLevel,
         GidKind::Customer,
         GidKind::CartLine,
+        GidKind::Order,
     ];
 }
 

@@ -9,6 +9,8 @@ pub mod cart;
 pub mod catalog;
 /// The command line.
 pub mod cli;
+/// Turning a cart into an order, paid once.
+pub mod checkout;
 /// Settings from defaults, `vitrine.toml`, the environment and flags.
 pub mod config;
 /// Customer accounts, their sign-in and access tokens.
@@ -27,6 +29,10 @@ pub mod ids;
 pub mod inventory;
 /// Money in integer minor units and its decimal rendering.
 pub mod money;
+/// Orders: reading them and the one state machine that moves them.
+pub mod orders;
+/// The transactional outbox: events written with the change they report.
+pub mod outbox;
 /// Payment gateways: the trait, the test gateway and the Stripe adapter.
 pub mod payments;
 /// Checkout totals: subtotal, discounts, shipping and tax.
@@ -41,3 +47,5 @@ pub mod stores;
 pub mod telemetry;
 /// Resolving the store and principal of a request.
 pub mod tenancy;
+/// Background work: hold expiry and the checkout completer.
+pub mod workers;

@@ -3,6 +3,8 @@
 //! Money crosses the gateway as integer minor units, as Stripe takes it (JPY has none).
 
 pub mod gateway;
+pub mod operations;
+pub mod records;
 
 pub use gateway::{
     Authorization, AuthorizationStatus, AuthorizeRequest, GatewayError, PaymentGateway, Refund,

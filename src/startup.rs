@@ -11,40 +11,64 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::net::TcpListener;
 
 use crate::cache::{self, Cache};
-use crate::cart;
+use crate::checkout::Checkout;
 use crate::config::Settings;
 use crate::db::{self, Database};
 use crate::graphql;
 use crate::http::{self, HttpState};
+use crate::payments::{self, PaymentGateway};
+use crate::workers::{self, Ticks};
 
-/// What every request shares: the database and the cache.
+/// What every request shares: the database, the cache and checkout (with its gateway).
 #[derive(Clone)]
 pub struct AppState {
     pub db: Database,
     pub cache: Arc<dyn Cache>,
+    pub checkout: Checkout,
 }
 
 pub struct Application {
     listener: TcpListener,
     state: AppState,
-    hold_sweep: Duration,
+    ticks: Ticks,
 }
 
 impl Application {
+    /// Builds the application with the gateway the settings name.
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
+        Self::build_with_gateway(settings, payments::gateway_from(settings)).await
+    }
+
+    /// Builds the application around a given gateway (tests share one between servers).
+    pub async fn build_with_gateway(
+        settings: &Settings,
+        gateway: Arc<dyn PaymentGateway>,
+    ) -> anyhow::Result<Application> {
         let db = db::connect(settings).await?;
         let cache = cache::connect(settings.redis_url.as_deref()).await?;
         let listener = TcpListener::bind(&settings.listen)
             .await
             .with_context(|| format!("Failed to listen on {}", settings.listen))?;
-        let hold_sweep = Duration::try_from_secs_f64(settings.hold_sweep_seconds)
-            .ok()
-            .filter(|tick| !tick.is_zero())
-            .context("hold_sweep_seconds must be a positive number of seconds")?;
+        let ticks = Ticks {
+            hold_sweep: seconds(settings.hold_sweep_seconds, "hold_sweep_seconds")?,
+            completer: seconds(settings.completer_tick_seconds, "completer_tick_seconds")?,
+            completer_grace: seconds(settings.completer_grace_seconds, "completer_grace_seconds")?,
+        };
+        let lock = seconds(settings.checkout_lock_seconds, "checkout_lock_seconds")?;
+        let checkout = Checkout {
+            db: db.clone(),
+            gateway,
+            lock_timeout: chrono::Duration::from_std(lock)
+                .context("checkout_lock_seconds is too large")?,
+        };
         Ok(Application {
             listener,
-            state: AppState { db, cache },
-            hold_sweep,
+            state: AppState {
+                db,
+                cache,
+                checkout,
+            },
+            ticks,
         })
     }
 
@@ -59,13 +83,14 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), releasing expired stock
-    /// holds in the background meanwhile.
+    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), running the background
+    /// workers meanwhile.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let sweeper = tokio::spawn(cart::expiry::run_sweeper(
+        let workers = workers::spawn(
             self.state.db.clone(),
-            self.hold_sweep,
-        ));
+            self.state.checkout.clone(),
+            self.ticks,
+        );
         let schema = graphql::schema_builder().data(self.state.clone()).finish();
         let router = http::router(HttpState {
             app: self.state,
@@ -75,9 +100,19 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("HTTP server failed");
-        sweeper.abort();
+        for worker in workers {
+            worker.abort();
+        }
         served
     }
+}
+
+/// A positive number of seconds from the settings.
+fn seconds(value: f64, name: &str) -> anyhow::Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|tick| !tick.is_zero())
+        .with_context(|| format!("{name} must be a positive number of seconds"))
 }
 
 /// The PostgreSQL advisory lock that one migrator holds at a time (any constant, shared by all

@@ -11,6 +11,7 @@ mod m0005_orders_and_payments;
 mod m0006_idempotency_and_outbox;
 mod m0007_stock_rules_and_tenant_indexes;
 mod m0008_hold_sweep_indexes;
+mod m0009_checkout;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_idempotency_and_outbox::Migration),
             Box::new(m0007_stock_rules_and_tenant_indexes::Migration),
             Box::new(m0008_hold_sweep_indexes::Migration),
+            Box::new(m0009_checkout::Migration),
         ]
     }
 }

@@ -17,8 +17,8 @@ use super::input::{
     check_quantity, normalize_codes,
 };
 use super::{
-    Attribute, BuyerIdentity, Cart, Lifetimes, Line, MAX_LINE_QUANTITY, MAX_LINES, attributes_of,
-    holds, merge, read,
+    Attribute, BuyerIdentity, Cart, Lifetimes, Line, MAX_LINE_QUANTITY, MAX_LINES, Status,
+    attributes_of, holds, merge, read,
 };
 use crate::catalog::product_read;
 use crate::error::{AppError, InputErrorCode, Result};
@@ -79,13 +79,9 @@ impl<'a> Draft<'a> {
         store: &'a Store,
         token: &str,
     ) -> Result<Self> {
-        let cart = read::lock_open(db, store, token).await?.ok_or_else(|| {
-            AppError::invalid(
-                &["cartId"],
-                InputErrorCode::Invalid,
-                "the specified cart does not exist",
-            )
-        })?;
+        let Some(cart) = read::lock_open(db, store, token).await? else {
+            return Err(closed_or_missing(db, store, token).await?);
+        };
         let lines = read::lines_of(db, store, cart.id).await?;
         Ok(Draft::new(store, cart, lines))
     }
@@ -472,4 +468,26 @@ fn strs<'p>(path: &'p [String], last: &'p str) -> Vec<&'p str> {
         parts.push(last);
     }
     parts
+}
+
+/// Why no open cart has this token: it was (or is being) checked out, or there is none.
+async fn closed_or_missing(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    token: &str,
+) -> Result<AppError> {
+    let cart = read::find_any(db, store, token).await?;
+    let status = cart.as_ref().map(super::checkout::status_of);
+    Ok(match status {
+        Some(Status::Completing | Status::Completed) => AppError::invalid(
+            &["cartId"],
+            InputErrorCode::IllegalTransition,
+            "the cart was checked out (or is being checked out) and can't change",
+        ),
+        _ => AppError::invalid(
+            &["cartId"],
+            InputErrorCode::Invalid,
+            "the specified cart does not exist",
+        ),
+    })
 }

@@ -1,11 +1,12 @@
-//! Giving back units whose hold expired. Each server runs `run_sweeper`, which wakes every tick
-//! and releases expired reservations in batches, each batch one transaction: it locks the carts
+//! Giving back units whose hold expired. Each server's worker (`workers`) wakes every tick and
+//! releases expired reservations in batches, each batch one transaction: it locks the carts
 //! that hold expired units, skipping carts another server (or an edit) has locked, releases their
 //! expired units in ascending variant order and deletes those reservation rows. Servers never
 //! release the same hold twice, and a cart being edited is left to its edit, which refreshes it.
+//! A cart whose checkout is running (`completing`) keeps its holds: checkout sells them or gives
+//! the cart back with fresh ones.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use chrono::Utc;
 use entities::{cart, inventory_reservation, prelude::*, store};
@@ -21,21 +22,14 @@ use crate::inventory::levels;
 /// Carts handled per transaction.
 const BATCH: u64 = 100;
 
-/// Releases expired holds every `tick`, forever.
-pub async fn run_sweeper(db: Database, tick: Duration) {
-    let mut interval = tokio::time::interval(tick);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+/// Releases every expired hold, a batch at a time; returns how many carts it handled.
+pub async fn release_all_expired(db: &Database) -> Result<usize> {
+    let mut handled = 0;
     loop {
-        interval.tick().await;
-        loop {
-            match release_expired(&db).await {
-                Ok(carts) if carts as u64 == BATCH => continue,
-                Ok(_) => break,
-                Err(err) => {
-                    tracing::warn!(error = %err, "releasing expired holds failed; retrying next tick");
-                    break;
-                }
-            }
+        let carts = release_expired(db).await?;
+        handled += carts;
+        if (carts as u64) < BATCH {
+            return Ok(handled);
         }
     }
 }
@@ -54,6 +48,7 @@ pub async fn release_expired(db: &Database) -> Result<usize> {
         .select_only()
         .column(cart::Column::Id)
         .filter(cart::Column::Id.in_subquery(with_expired_holds))
+        .filter(cart::Column::Status.ne(super::Status::Completing.as_str()))
         .limit(BATCH)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .into_tuple::<Uuid>()

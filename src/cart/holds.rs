@@ -151,7 +151,7 @@ async fn write_row(
 }
 
 /// Pushes back the expiry of everything the cart holds: the cart was touched.
-async fn refresh_expiry(
+pub(super) async fn refresh_expiry(
     db: &impl ConnectionTrait,
     store: &Store,
     cart_id: Uuid,

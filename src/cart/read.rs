@@ -33,6 +33,28 @@ pub async fn find_open(
         .await?)
 }
 
+/// The cart with this token whatever its status (checkout tells a completed cart from an
+/// unknown one).
+pub async fn find_any(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    token: &str,
+) -> Result<Option<Cart>> {
+    Ok(Carts::find()
+        .filter(cart::Column::StoreId.eq(store.id))
+        .filter(cart::Column::Token.eq(token))
+        .one(db)
+        .await?)
+}
+
+/// The cart with this id whatever its status.
+pub async fn find_by_id(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<Cart>> {
+    Ok(Carts::find_by_id(id)
+        .filter(cart::Column::StoreId.eq(store.id))
+        .one(db)
+        .await?)
+}
+
 /// The open cart with this token, locked for the rest of the transaction: edits of one cart
 /// run one after the other.
 pub async fn lock_open(

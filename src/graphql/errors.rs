@@ -71,6 +71,8 @@ pub enum UserErrorCode {
     WhitespaceEdges,
     /// No customer has this email and password.
     Unidentified,
+    /// The object can't make this change from where it stands.
+    IllegalTransition,
 }
 
 /// An input error the caller can fix.

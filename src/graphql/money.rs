@@ -17,6 +17,14 @@ pub struct MoneyV2 {
 }
 
 impl MoneyV2 {
+    /// Renders minor units in a given currency.
+    pub fn new(money: Money) -> MoneyV2 {
+        MoneyV2 {
+            amount: Decimal(money.amount()),
+            currency_code: CurrencyCode(money.currency.code().to_string()),
+        }
+    }
+
     /// Renders minor units in the store's currency.
     pub fn in_store_currency(ctx: &Context<'_>, minor: i64) -> MoneyV2 {
         let currency = context::currency(ctx);

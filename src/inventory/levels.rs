@@ -218,7 +218,20 @@ async fn move_reserved(
     kind: MovementKind,
     reference: &str,
 ) -> Result<Option<Level>> {
-    let Some((before, after)) = shift(db, store, variant_id, 0, delta).await? else {
+    move_units(db, store, variant_id, (0, delta), kind, reference).await
+}
+
+/// Shifts a level by `(on_hand, reserved)` deltas and records the movement.
+async fn move_units(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    variant_id: Uuid,
+    (on_hand_delta, reserved_delta): (i64, i64),
+    kind: MovementKind,
+    reference: &str,
+) -> Result<Option<Level>> {
+    let Some((before, after)) = shift(db, store, variant_id, on_hand_delta, reserved_delta).await?
+    else {
         return Ok(None);
     };
     let movement = Movement {
@@ -230,6 +243,29 @@ async fn move_reserved(
     };
     ledger::record(db, store, movement).await?;
     Ok(Some(after))
+}
+
+/// Sells `quantity` held units: they leave `on_hand` and `reserved` together. `None` when fewer
+/// are held.
+pub async fn sell(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    variant_id: Uuid,
+    quantity: i64,
+    reference: &str,
+) -> Result<Option<Level>> {
+    move_units(db, store, variant_id, (-quantity, -quantity), MovementKind::Sell, reference).await
+}
+
+/// Puts `quantity` sold units back on hand (a cancelled order).
+pub async fn restock(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    variant_id: Uuid,
+    quantity: i64,
+    reference: &str,
+) -> Result<Option<Level>> {
+    move_units(db, store, variant_id, (quantity, 0), MovementKind::Restock, reference).await
 }
 
 /// Records that the stock of variants about to be deleted leaves with them: their levels are

@@ -25,6 +25,8 @@ pub enum CartErrorCode {
     CartTooLarge,
     /// The note is too long.
     NoteTooLong,
+    /// The cart was checked out (or is being checked out): it can't change any more.
+    CartCompleted,
 }
 
 impl CartErrorCode {
@@ -35,6 +37,7 @@ impl CartErrorCode {
             InputErrorCode::LessThanOrEqualTo => CartErrorCode::MaximumExceeded,
             InputErrorCode::TooMany => CartErrorCode::CartTooLarge,
             InputErrorCode::TooLong => CartErrorCode::NoteTooLong,
+            InputErrorCode::IllegalTransition => CartErrorCode::CartCompleted,
             _ => CartErrorCode::Invalid,
         }
     }

@@ -57,7 +57,8 @@ impl From<InputErrorCode> for CustomerErrorCode {
             | InputErrorCode::GreaterThanOrEqualTo
             | InputErrorCode::LessThanOrEqualTo
             | InputErrorCode::Duplicate
-            | InputErrorCode::TooMany => CustomerErrorCode::Invalid,
+            | InputErrorCode::TooMany
+            | InputErrorCode::IllegalTransition => CustomerErrorCode::Invalid,
         }
     }
 }

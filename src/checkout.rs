@@ -1,0 +1,151 @@
+//! Checkout: a cart becomes an order, paid once, in three phases that never hold a database lock
+//! across the gateway call (DESIGN.md §5).
+//!
+//! 1. `place` (one transaction): claim the idempotency key, lock the cart (`completing`), hold
+//!    every unit its lines want, price it, write the order `pending` with its line snapshots and
+//!    a `pending` payment, and record the recovery point `authorizing`.
+//! 2. Ask the gateway to authorize the total, under the payment's own idempotency key.
+//! 3. `settle` (one transaction): on approval, sell the held units, confirm the order (its
+//!    `orders/create` event), mark the payment authorized, close the cart; on a decline, fail the
+//!    payment and give the cart back. The key stores the response either way.
+//!
+//! A checkout that stops between phases (a crash, a lost gateway answer) is finished by the same
+//! request retried with its key, or by the completer, which asks the gateway what happened.
+
+pub mod completer;
+pub mod input;
+mod keys;
+mod place;
+pub mod settle;
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use input::{Address, CheckoutInput};
+pub use keys::RETENTION as KEY_RETENTION;
+
+use crate::db::Database;
+use crate::error::Result;
+use crate::payments::PaymentGateway;
+use crate::stores::Store;
+
+/// A checkout request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The cart's token (the secret part of its id).
+    pub cart_token: String,
+    /// Chosen by the client; the same key always gets the same answer.
+    pub idempotency_key: String,
+    pub input: CheckoutInput,
+}
+
+/// What checkout needs besides the request.
+#[derive(Clone)]
+pub struct Checkout {
+    pub db: Database,
+    pub gateway: Arc<dyn PaymentGateway>,
+    /// How long a key's holder may stay silent before it is presumed dead.
+    pub lock_timeout: Duration,
+}
+
+/// Why a checkout did not (or not yet) make an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefusalCode {
+    /// A missing or malformed input part (see `field`).
+    Invalid,
+    /// The card was declined; the cart is open again and keeps its holds.
+    PaymentDeclined,
+    /// The payment could not be made (the gateway never took it); nothing was charged.
+    PaymentFailed,
+    /// The gateway's answer is not known yet; retry with the same key.
+    PaymentPending,
+    /// Some lines can no longer be held (see `line_ids`).
+    MerchandiseOutOfStock,
+    CartExpired,
+    /// The cart already became an order (see `order_id`).
+    CartAlreadyCompleted,
+    /// The key came with a different request.
+    IdempotencyKeyReused,
+    /// Another request with this key, or another checkout of this cart, is running.
+    CheckoutInProgress,
+}
+
+/// One reason, with the path of the input at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub code: RefusalCode,
+    pub field: Vec<String>,
+    pub message: String,
+    /// The cart lines concerned (`MerchandiseOutOfStock`).
+    #[serde(default)]
+    pub line_ids: Vec<Uuid>,
+}
+
+impl Refusal {
+    pub fn new(code: RefusalCode, field: Vec<String>, message: &str) -> Refusal {
+        Refusal {
+            code,
+            field,
+            message: message.into(),
+            line_ids: Vec::new(),
+        }
+    }
+}
+
+/// A checkout's answer, stored under its key once final.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub order_id: Option<Uuid>,
+    /// The buyer's secret to read the order; given only with the order it opens.
+    pub order_token: Option<String>,
+    pub refusals: Vec<Refusal>,
+}
+
+impl Outcome {
+    pub fn refused(refusal: Refusal) -> Outcome {
+        Outcome {
+            refusals: vec![refusal],
+            ..Outcome::default()
+        }
+    }
+}
+
+impl Checkout {
+    /// Runs a checkout to its end, or as far as the gateway lets it.
+    pub async fn complete(&self, store: &Store, request: Request) -> Result<Outcome> {
+        let input = match input::validate(&request.input) {
+            Ok(input) => input,
+            Err(refusals) => {
+                return Ok(Outcome {
+                    refusals,
+                    ..Outcome::default()
+                });
+            }
+        };
+        let request = Request { input, ..request };
+        let attempt = match place::place(self, store, &request).await? {
+            place::Placed::Answered(outcome) => return Ok(outcome),
+            place::Placed::Authorize(attempt) => attempt,
+        };
+        crash_point("checkout::after_place", store);
+        let answer = settle::authorize(self.gateway.as_ref(), &attempt, &request.input).await;
+        crash_point("checkout::after_authorize", store);
+        settle::settle(self, store, &attempt, answer, crate::orders::Actor::Checkout).await
+    }
+}
+
+/// Where a test may make checkout die as a crashing process would (builds with the
+/// `failpoints` feature only; a no-op otherwise). Configured with `return(<store id>)`, it
+/// panics only for that store's checkouts.
+pub fn crash_point(name: &str, store: &Store) {
+    #[cfg(feature = "failpoints")]
+    fail::fail_point!(name, |target: Option<String>| {
+        if target.as_deref() == Some(store.id.to_string().as_str()) {
+            panic!("crash point {name}");
+        }
+    });
+    let _ = (name, store);
+}
