@@ -9,7 +9,7 @@ use chrono::Utc;
 use entities::cart::Entity as Carts;
 use entities::{cart, inventory_reservation, prelude::InventoryReservation};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::{Cart, Lifetimes, Status, holds, ledger_reference, read};
@@ -54,7 +54,7 @@ pub async fn hold_everything(
 ) -> Result<Vec<Uuid>> {
     let mut wanted: BTreeMap<Uuid, i64> = BTreeMap::new();
     for line in read::lines_of(db, store, cart.id).await? {
-        *wanted.entry(line.variant_id).or_default() += line.quantity;
+        *wanted.entry(line.variant_id).or_default() += i64::from(line.quantity);
     }
     let expires_at = Lifetimes::of(store).hold_expiry(Utc::now(), cart.expires_at);
     let held = holds::reconcile(db, store, cart, &wanted, expires_at).await?;

@@ -14,7 +14,7 @@ use chrono::{Duration, Utc};
 use entities::idempotency_key::{self, Entity as Keys};
 use entities::order::{self, Entity as Orders};
 use entities::payment::{self, Entity as Payments};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 

@@ -37,7 +37,7 @@ pub async fn fulfil(
         .await?
         .ok_or(AppError::NotFound)?;
     if !Status::of(&order).can_become(Status::Shipped) {
-        return Err(illegal(&order, Status::Shipped));
+        return Err(illegal_transition(&order, Status::Shipped));
     }
     for payment in payments::of_order(db.reader(), store, order.id).await? {
         if PaymentStatus::of(&payment) == PaymentStatus::Authorized
@@ -73,7 +73,7 @@ async fn move_to(
     Ok(moved)
 }
 
-fn illegal(order: &Order, to: Status) -> AppError {
+pub(super) fn illegal_transition(order: &Order, to: Status) -> AppError {
     AppError::invalid(
         &["id"],
         InputErrorCode::IllegalTransition,
@@ -84,5 +84,3 @@ fn illegal(order: &Order, to: Status) -> AppError {
         ),
     )
 }
-
-pub(super) use illegal as illegal_transition;

@@ -8,7 +8,7 @@ use chrono::Utc;
 use entities::order_line::Entity as OrderLines;
 use entities::prelude::{Product, ProductVariant};
 use entities::{order, order_line, product, product_variant, store};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
@@ -81,7 +81,7 @@ pub async fn draft(
                 snapshots.push(LineSnapshot {
                     variant: variant.clone(),
                     product: product.clone(),
-                    quantity: line.quantity,
+                    quantity: i64::from(line.quantity),
                 })
             }
             _ => unavailable.push(line.id),

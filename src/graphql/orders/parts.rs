@@ -109,7 +109,7 @@ impl OrderLineItem {
             return Ok(None);
         };
         let loaders = context::loaders(ctx);
-        let Some(variant) = loaders.variant_by_id.load_one(id).await? else {
+        let Some(variant) = loaders.variant_by_id.load_one(id).await?.flatten() else {
             return Ok(None);
         };
         let options = loaders
