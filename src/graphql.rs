@@ -1,5 +1,5 @@
 //! The GraphQL schema: storefront queries and mutations (a compatible subset of Shopify's
-//! Storefront API) and admin mutations, merged from one folder per domain (`catalog`,
+//! Storefront API) and admin queries and mutations, merged from one folder per domain (`catalog`,
 //! `customers`, `inventory`, `stores`, each with its types and its storefront and admin resolvers
 //! side by side) over the shared pieces below. Resolvers are thin: they read the store and
 //! loaders from the context and call one domain function.
@@ -32,7 +32,7 @@ pub mod node;
 pub mod pagination;
 /// String scalars of the Storefront API.
 pub mod scalars;
-/// The shop and the `storeUpdate` admin mutation.
+/// The shop, the `storeUpdate` admin mutation and the admin `storeSettings` query.
 pub mod stores;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -44,6 +44,7 @@ pub struct QueryRoot(
     catalog::CatalogQuery,
     cart::CartQuery,
     customers::CustomerQuery,
+    stores::AdminStoreQuery,
 );
 
 /// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.
