@@ -1,6 +1,7 @@
 //! The GraphQL schema: storefront queries and mutations (a compatible subset of Shopify's
-//! Storefront API) and admin mutations, merged from one folder per domain (`catalog`, `cart`,
-//! `checkout`, `customers`, `inventory`, `orders`, `stores`, each with its types and its storefront and admin resolvers
+//! Storefront API) and admin queries and mutations, merged from one folder per domain (`catalog`,
+//! `cart`, `checkout`, `customers`, `inventory`, `orders`, `stores`, each with its types and its
+//! storefront and admin resolvers
 //! side by side) over the shared pieces below. Resolvers are thin: they read the store and
 //! loaders from the context and call one domain function.
 
@@ -36,7 +37,7 @@ pub mod orders;
 pub mod pagination;
 /// String scalars of the Storefront API.
 pub mod scalars;
-/// The shop and the `storeUpdate` admin mutation.
+/// The shop, the `storeUpdate` admin mutation and the admin `storeSettings` query.
 pub mod stores;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
@@ -50,6 +51,7 @@ pub struct QueryRoot(
     customers::CustomerQuery,
     orders::OrderQuery,
     orders::AdminOrderQuery,
+    stores::AdminStoreQuery,
 );
 
 /// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.

@@ -1,6 +1,8 @@
-//! Stores (tenants): creating one with its API tokens, updating its details, and finding the store
-//! a token or a domain belongs to. Token secrets are shown once at creation; only their SHA-256
-//! hash is stored.
+//! Stores (tenants): creating one with its API tokens, updating its details and settings, and
+//! finding the store a token or a domain belongs to. Token secrets are shown once at creation;
+//! only their SHA-256 hash is stored.
+
+mod checkout;
 
 use chrono::Utc;
 use entities::{api_token, prelude::*, product_variant, store};
@@ -15,6 +17,8 @@ use uuid::Uuid;
 use crate::cart;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::money::CurrencyCode;
+
+pub use self::checkout::{CapturePolicy, CheckoutSettingsInput, PAYMENT_CAPTURE, TaxRateInput};
 
 pub type Store = store::Model;
 
@@ -63,6 +67,8 @@ pub struct StoreInput {
     pub guest_cart_ttl_seconds: Option<i64>,
     /// Seconds a signed-in customer's cart lives after it was last touched.
     pub customer_cart_ttl_seconds: Option<i64>,
+    /// Shipping, tax and payment capture.
+    pub checkout: CheckoutSettingsInput,
 }
 
 /// Creates a store and one storefront and one admin token.
@@ -172,9 +178,10 @@ pub async fn find_store_by_domain(
         .await?)
 }
 
-/// Updates a store's details; absent fields stay as they are. The currency can change only while
-/// no variant has a price: prices are stored in the currency's minor units, so USD 19.99 would
-/// silently become JPY 1999.
+/// Updates a store's details and settings; absent fields stay as they are. The currency can
+/// change only while no variant has a price and no shipping amount is set that the same input
+/// does not restate: prices and shipping amounts are stored in the currency's minor units, so USD
+/// 19.99 would silently become JPY 1999.
 pub async fn update_store(
     db: &impl ConnectionTrait,
     store: &Store,
@@ -188,23 +195,18 @@ pub async fn update_store(
     if let Some(domain) = input.domain {
         active.domain = Set(validate_domain(&domain)?);
     }
-    if let Some(currency) = input.currency {
-        let currency = CurrencyCode::parse(&currency)
-            .map_err(|err| err.renamed(&["currencyCode"]))?
-            .code();
-        if currency != current.currency && has_prices(db, store).await? {
-            return Err(AppError::invalid(
-                &["currencyCode"],
-                InputErrorCode::Invalid,
-                "the currency can't change once variants have prices: prices are kept in the \
-                 current currency's minor units",
-            ));
-        }
-        active.currency = Set(currency.to_string());
+    let mut currency = self::currency(&current);
+    if let Some(code) = input.currency {
+        currency = new_currency(db, &current, &code, &input.checkout).await?;
+        active.currency = Set(currency.code().to_string());
     }
     if let Some(description) = input.description {
         active.description = Set(description);
     }
+    let mut settings = match &current.settings {
+        settings @ serde_json::Value::Object(_) => settings.clone(),
+        _ => json!({}),
+    };
     let lifetimes = [
         (
             cart::HOLD_SECONDS,
@@ -222,15 +224,48 @@ pub async fn update_store(
             input.customer_cart_ttl_seconds,
         ),
     ];
-    let mut settings = current.settings.clone();
     for (key, field, seconds) in lifetimes {
         if let Some(seconds) = seconds {
             settings[key] = json!(validate_lifetime(seconds, field)?);
         }
     }
+    input.checkout.apply(&mut settings, currency)?;
     active.settings = Set(settings);
     active.updated_at = Set(Utc::now());
     Ok(active.update(db).await?)
+}
+
+/// The currency `code` names, if the store may switch to it (see `update_store`).
+async fn new_currency(
+    db: &impl ConnectionTrait,
+    current: &Store,
+    code: &str,
+    checkout: &CheckoutSettingsInput,
+) -> Result<CurrencyCode> {
+    let code = CurrencyCode::parse(code).map_err(|err| err.renamed(&["currencyCode"]))?;
+    if code.code() == current.currency {
+        return Ok(code);
+    }
+    let refused = |message: &str| {
+        Err(AppError::invalid(
+            &["currencyCode"],
+            InputErrorCode::Invalid,
+            message,
+        ))
+    };
+    if has_prices(db, current).await? {
+        return refused(
+            "the currency can't change once variants have prices: prices are kept in the \
+             current currency's minor units",
+        );
+    }
+    if checkout.leaves_amounts_in(&current.settings) {
+        return refused(
+            "the currency can't change while shipping amounts are set in the current currency: \
+             restate shippingRate and freeShippingThreshold with it",
+        );
+    }
+    Ok(code)
 }
 
 /// The longest a hold or a cart may be set to last: a year.

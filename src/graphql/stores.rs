@@ -1,7 +1,10 @@
-//! The store on the GraphQL side: the storefront `shop` query and the `storeUpdate` mutation.
+//! The store on the GraphQL side: the storefront `shop` query, and the admin `storeUpdate`
+//! mutation and `storeSettings` query.
 
 pub mod admin;
+pub mod settings;
 pub mod shop;
 
 pub use admin::AdminStoreMutation;
+pub use settings::AdminStoreQuery;
 pub use shop::ShopQuery;

@@ -1,12 +1,14 @@
-//! The `storeUpdate` admin mutation. It starts with `admin_store`, so without the store's admin
+//! The `storeUpdate` admin mutation: details, cart lifetimes and checkout settings. It starts with `admin_store`, so without the store's admin
 //! token nothing here runs.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject};
 
+use super::settings::{PaymentCapturePolicy, TaxRateInput};
 use super::shop::Shop;
 use crate::graphql::context;
 use crate::graphql::errors::{UserError, with_user_errors};
-use crate::stores::{self, StoreInput};
+use crate::graphql::scalars::Decimal;
+use crate::stores::{self, CheckoutSettingsInput, StoreInput};
 use crate::tenancy;
 
 #[derive(Default)]
@@ -29,6 +31,17 @@ pub struct StoreUpdateInput {
     pub guest_cart_ttl_seconds: Option<i64>,
     /// Seconds a signed-in customer's cart lives after it was last touched (default 30 days).
     pub customer_cart_ttl_seconds: Option<i64>,
+    /// The flat shipping rate per checkout, in the store's currency (default zero).
+    pub shipping_rate: Option<Decimal>,
+    /// The goods total (after discounts) from which shipping is free, in the store's currency;
+    /// null removes it (shipping is never free).
+    pub free_shipping_threshold: MaybeUndefined<Decimal>,
+    /// Whether prices include tax (default false: tax is added at checkout).
+    pub taxes_included: Option<bool>,
+    /// Tax rates by destination country; replaces the whole table (others pay no tax).
+    pub tax_rates: Option<Vec<TaxRateInput>>,
+    /// When a checkout's payment is captured (default IMMEDIATE).
+    pub payment_capture: Option<PaymentCapturePolicy>,
 }
 
 /// The result of `storeUpdate`.
@@ -42,7 +55,8 @@ pub struct StorePayload {
 
 #[Object]
 impl AdminStoreMutation {
-    /// Changes the store's name, domain, currency or description.
+    /// Changes the store's name, domain, currency, description, cart lifetimes or checkout
+    /// settings.
     async fn store_update(
         &self,
         ctx: &Context<'_>,
@@ -57,6 +71,19 @@ impl AdminStoreMutation {
             reservation_ttl_seconds: input.reservation_ttl_seconds,
             guest_cart_ttl_seconds: input.guest_cart_ttl_seconds,
             customer_cart_ttl_seconds: input.customer_cart_ttl_seconds,
+            checkout: CheckoutSettingsInput {
+                shipping_rate: input.shipping_rate.map(|rate| rate.0),
+                free_shipping_threshold: match input.free_shipping_threshold {
+                    MaybeUndefined::Undefined => None,
+                    MaybeUndefined::Null => Some(None),
+                    MaybeUndefined::Value(threshold) => Some(Some(threshold.0)),
+                },
+                taxes_included: input.taxes_included,
+                tax_rates: input
+                    .tax_rates
+                    .map(|rates| rates.into_iter().map(Into::into).collect()),
+                payment_capture: input.payment_capture.map(Into::into),
+            },
         };
         let result = context::write(ctx, async |tx| {
             stores::update_store(tx, store, change).await
