@@ -1,8 +1,10 @@
 //! Settings, layered: built-in defaults, then an optional `vitrine.toml`, then the environment
-//! (`DATABASE_URL`, `REDIS_URL`, `VITRINE_LISTEN`, `VITRINE_DATA_DIR`, `VITRINE_LOG`), then the
-//! command-line flags. With nothing configured Vitrine runs on its embedded defaults: SQLite and an
-//! in-process cache under `./data`, listening on 127.0.0.1:8080.
+//! (`DATABASE_URL`, `REDIS_URL`, `VITRINE_LISTEN`, `VITRINE_DATA_DIR`, `VITRINE_LOG`,
+//! `STRIPE_SECRET_KEY`, …), then the command-line flags. With nothing configured Vitrine runs on
+//! its embedded defaults: SQLite and an in-process cache under `./data`, listening on
+//! 127.0.0.1:8080, charging the built-in test gateway.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -27,6 +29,36 @@ pub struct Settings {
     pub log: String,
     /// How often, in seconds, expired stock holds are released (fractions allowed).
     pub hold_sweep_seconds: f64,
+    /// Stripe's secret key (`sk_…`); with none, payments go to the built-in test gateway.
+    #[serde(default)]
+    pub stripe_secret_key: Option<Secret>,
+    /// Where Stripe's API is (a stand-in in tests).
+    pub stripe_api_base: String,
+    /// How long, in seconds, one call to the payment gateway may take (fractions allowed);
+    /// past it the outcome is unknown.
+    pub gateway_timeout_seconds: f64,
+}
+
+/// A setting that must not be printed: `Debug` shows `[redacted]`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 /// Values given on the command line; they override every other layer.
@@ -37,7 +69,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 7] = [
+const ENVIRONMENT: [(&str, &str); 10] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -48,6 +80,9 @@ const ENVIRONMENT: [(&str, &str); 7] = [
         "VITRINE_DATABASE_MAX_CONNECTIONS",
     ),
     ("hold_sweep_seconds", "VITRINE_HOLD_SWEEP_SECONDS"),
+    ("stripe_secret_key", "STRIPE_SECRET_KEY"),
+    ("stripe_api_base", "STRIPE_API_BASE"),
+    ("gateway_timeout_seconds", "VITRINE_GATEWAY_TIMEOUT_SECONDS"),
 ];
 
 impl Settings {
@@ -64,6 +99,8 @@ impl Settings {
             .set_default("database_max_connections", 10)?
             .set_default("log", "info,sqlx=warn,sea_orm=warn")?
             .set_default("hold_sweep_seconds", 5.0)?
+            .set_default("stripe_api_base", crate::payments::stripe::DEFAULT_API_BASE)?
+            .set_default("gateway_timeout_seconds", 10.0)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

@@ -42,6 +42,9 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         database_max_connections: 20,
         log: "warn".into(),
         hold_sweep_seconds: 0.2,
+        stripe_secret_key: None,
+        stripe_api_base: vitrine::payments::stripe::DEFAULT_API_BASE.into(),
+        gateway_timeout_seconds: 10.0,
     }
 }
 
