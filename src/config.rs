@@ -1,8 +1,10 @@
 //! Settings, layered: built-in defaults, then an optional `vitrine.toml`, then the environment
-//! (`DATABASE_URL`, `REDIS_URL`, `VITRINE_LISTEN`, `VITRINE_DATA_DIR`, `VITRINE_LOG`), then the
-//! command-line flags. With nothing configured Vitrine runs on its embedded defaults: SQLite and an
-//! in-process cache under `./data`, listening on 127.0.0.1:8080.
+//! (`DATABASE_URL`, `REDIS_URL`, `VITRINE_LISTEN`, `VITRINE_DATA_DIR`, `VITRINE_LOG`,
+//! `STRIPE_SECRET_KEY`, …), then the command-line flags. With nothing configured Vitrine runs on
+//! its embedded defaults: SQLite and an in-process cache under `./data`, listening on
+//! 127.0.0.1:8080, charging the built-in test gateway.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -35,6 +37,36 @@ pub struct Settings {
     pub completer_grace_seconds: f64,
     /// How often the completer looks for unfinished checkouts and payments.
     pub completer_tick_seconds: f64,
+    /// Stripe's secret key (`sk_…`); with none, payments go to the built-in test gateway.
+    #[serde(default)]
+    pub stripe_secret_key: Option<Secret>,
+    /// Where Stripe's API is (a stand-in in tests).
+    pub stripe_api_base: String,
+    /// How long, in seconds, one call to the payment gateway may take (fractions allowed);
+    /// past it the outcome is unknown.
+    pub gateway_timeout_seconds: f64,
+}
+
+/// A setting that must not be printed: `Debug` shows `[redacted]`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 /// Values given on the command line; they override every other layer.
@@ -45,7 +77,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 10] = [
+const ENVIRONMENT: [(&str, &str); 13] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -59,6 +91,9 @@ const ENVIRONMENT: [(&str, &str); 10] = [
     ("checkout_lock_seconds", "VITRINE_CHECKOUT_LOCK_SECONDS"),
     ("completer_grace_seconds", "VITRINE_COMPLETER_GRACE_SECONDS"),
     ("completer_tick_seconds", "VITRINE_COMPLETER_TICK_SECONDS"),
+    ("stripe_secret_key", "STRIPE_SECRET_KEY"),
+    ("stripe_api_base", "STRIPE_API_BASE"),
+    ("gateway_timeout_seconds", "VITRINE_GATEWAY_TIMEOUT_SECONDS"),
 ];
 
 impl Settings {
@@ -78,6 +113,8 @@ impl Settings {
             .set_default("checkout_lock_seconds", 30.0)?
             .set_default("completer_grace_seconds", 10.0)?
             .set_default("completer_tick_seconds", 1.0)?
+            .set_default("stripe_api_base", crate::payments::stripe::DEFAULT_API_BASE)?
+            .set_default("gateway_timeout_seconds", 10.0)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

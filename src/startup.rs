@@ -36,7 +36,7 @@ pub struct Application {
 impl Application {
     /// Builds the application with the gateway the settings name.
     pub async fn build(settings: &Settings) -> anyhow::Result<Application> {
-        Self::build_with_gateway(settings, payments::gateway_from(settings)).await
+        Self::build_with_gateway(settings, payments::gateway_from(settings)?).await
     }
 
     /// Builds the application around a given gateway (tests share one between servers).

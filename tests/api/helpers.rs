@@ -7,11 +7,14 @@
 
 mod databases;
 
+use std::sync::Arc;
+
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use vitrine::config::Settings;
 use vitrine::db::Database;
+use vitrine::payments::TestGateway;
 use vitrine::startup::{self, Application};
 
 pub use self::databases::empty_database;
@@ -42,6 +45,12 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         database_max_connections: 20,
         log: "warn".into(),
         hold_sweep_seconds: 0.2,
+        checkout_lock_seconds: 5.0,
+        completer_grace_seconds: 0.5,
+        completer_tick_seconds: 0.1,
+        stripe_secret_key: None,
+        stripe_api_base: vitrine::payments::stripe::DEFAULT_API_BASE.into(),
+        gateway_timeout_seconds: 10.0,
     }
 }
 
@@ -54,6 +63,8 @@ pub struct TestApp {
     pub address: String,
     pub database: Database,
     pub store: CreatedStore,
+    /// The far side of the payment gateway, shared by every instance of this app.
+    pub gateway: TestGateway,
     settings: Settings,
     client: reqwest::Client,
     _scratch: Scratch,
@@ -79,6 +90,15 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
 
 /// Starts the server on a fresh database of `backend` with settings changed by `configure`.
 pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with_gateway(backend, TestGateway::new(), configure).await
+}
+
+/// Starts the server with settings changed by `configure`, paying through `gateway`.
+pub async fn spawn_app_with_gateway(
+    backend: Backend,
+    gateway: TestGateway,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     vitrine::telemetry::init(&std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()));
     let (settings, scratch) = match backend {
         Backend::Postgres => {
@@ -96,7 +116,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
     };
     let mut settings = settings;
     configure(&mut settings);
-    let app = Application::build(&settings)
+    let app = Application::build_with_gateway(&settings, Arc::new(gateway.clone()))
         .await
         .expect("Redis must be running on 127.0.0.1:6379 (see README)");
     let database = app.state().db.clone();
@@ -110,6 +130,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
         address,
         database,
         store,
+        gateway,
         settings,
         client: reqwest::Client::new(),
         _scratch: scratch,
@@ -131,7 +152,8 @@ impl TestApp {
     /// Starts another server on the same database (and Redis), as a second instance behind a
     /// load balancer would run; returns its address.
     pub async fn another_instance(&self) -> String {
-        let app = Application::build(&self.settings)
+        let gateway = Arc::new(self.gateway.clone());
+        let app = Application::build_with_gateway(&self.settings, gateway)
             .await
             .expect("a second instance");
         let address = format!("http://127.0.0.1:{}", app.port());

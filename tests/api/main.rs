@@ -1,11 +1,14 @@
 //! The integration tests: the real server over HTTP, on PostgreSQL and Redis, and where a test
-//! says so on the embedded default (SQLite, in-process cache) too.
+//! says so on the embedded default (SQLite, in-process cache) too; and the Stripe adapter against a
+//! fake Stripe (`fake_stripe`).
 
 mod admin;
 mod carts;
+mod checkout;
 mod catalog;
 mod cross_tenant;
 mod customers;
+mod fake_stripe;
 mod held_stock;
 mod helpers;
 mod inventory;
@@ -16,4 +19,5 @@ mod query_count;
 mod schema;
 mod smoke;
 mod stores;
+mod stripe_adapter;
 mod tenancy;

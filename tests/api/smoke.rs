@@ -30,6 +30,7 @@ async fn the_binary_serves_the_demo_store_with_no_configuration() {
         .env_remove("DATABASE_URL")
         .env_remove("REDIS_URL")
         .env_remove("VITRINE_CONFIG")
+        .env_remove("STRIPE_SECRET_KEY")
         .current_dir(std::env::temp_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

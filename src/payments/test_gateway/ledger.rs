@@ -1,0 +1,331 @@
+//! The test gateway's books: its authorizations, refunds and the answers stored under idempotency
+//! keys. Plain synchronous code run under the gateway's mutex, so one call is one atomic step; it
+//! never sleeps, awaits or counts calls (the async shell in `test_gateway.rs` does).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use uuid::Uuid;
+
+use super::{
+    IDEMPOTENCY_MISMATCH, Recorded, TOKEN_AMEX, TOKEN_DECLINED, TOKEN_INSUFFICIENT_FUNDS,
+    TOKEN_LOST_RESPONSE, TOKEN_MASTERCARD, TOKEN_SERVER_ERROR, TOKEN_VISA,
+};
+use crate::payments::{
+    AUTHORIZATION_LIFETIME, Authorization, AuthorizationStatus, AuthorizeRequest, GatewayError,
+    Refund,
+};
+
+type Outcome<T> = Result<T, GatewayError>;
+
+/// What a keyed request asked for: a repeated key must ask for exactly the same thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Call {
+    Authorize {
+        amount_minor: i64,
+        currency: String,
+        payment_token: String,
+        description: String,
+    },
+    Capture {
+        reference: String,
+        amount_minor: i64,
+    },
+    Void {
+        reference: String,
+    },
+    Refund {
+        reference: String,
+        amount_minor: i64,
+    },
+}
+
+/// A stored answer, replayed as it was (a snapshot, like Stripe's stored response).
+#[derive(Debug, Clone)]
+enum Reply {
+    Authorization(Authorization),
+    Refund(Refund),
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Ledger {
+    /// In creation order.
+    intents: Vec<Recorded>,
+    by_reference: HashMap<String, usize>,
+    by_authorize_key: HashMap<String, usize>,
+    answers: HashMap<String, (Call, Outcome<Reply>)>,
+    refunds: Vec<(String, Refund)>,
+}
+
+impl Ledger {
+    pub(super) fn authorize(
+        &mut self,
+        request: &AuthorizeRequest,
+        now: DateTime<Utc>,
+    ) -> Outcome<Authorization> {
+        let call = Call::Authorize {
+            amount_minor: request.amount_minor,
+            currency: request.currency.clone(),
+            payment_token: request.payment_token.clone(),
+            description: request.description.clone(),
+        };
+        if let Some(stored) = self.replay(&request.idempotency_key, &call)? {
+            return authorization_of(stored);
+        }
+        check_amount(request.amount_minor)?;
+        let currency = &request.currency;
+        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(refused(format!("invalid currency: {currency:?}")));
+        }
+        let decline = |code: &str, message: &str| GatewayError::Declined {
+            code: code.into(),
+            message: message.into(),
+        };
+        let outcome = match request.payment_token.as_str() {
+            TOKEN_VISA | TOKEN_MASTERCARD | TOKEN_AMEX | TOKEN_LOST_RESPONSE => {
+                Ok(self.create(request, now))
+            }
+            TOKEN_DECLINED => Err(decline("generic_decline", "Your card was declined.")),
+            TOKEN_INSUFFICIENT_FUNDS => Err(decline(
+                "insufficient_funds",
+                "Your card has insufficient funds.",
+            )),
+            TOKEN_SERVER_ERROR => return Err(unavailable("the gateway had an internal error")),
+            other => return Err(refused(format!("no such token: {other:?}"))),
+        };
+        self.store(
+            &request.idempotency_key,
+            call,
+            &outcome,
+            Reply::Authorization,
+        );
+        if request.payment_token == TOKEN_LOST_RESPONSE {
+            return Err(unavailable(
+                "the connection closed before the answer arrived",
+            ));
+        }
+        outcome
+    }
+
+    pub(super) fn capture(
+        &mut self,
+        reference: &str,
+        amount_minor: i64,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Outcome<Authorization> {
+        let call = Call::Capture {
+            reference: reference.into(),
+            amount_minor,
+        };
+        if let Some(stored) = self.replay(key, &call)? {
+            return authorization_of(stored);
+        }
+        let authorization = &mut self.intent_mut(reference, now)?.authorization;
+        check_status(authorization, AuthorizationStatus::Authorized, "captured")?;
+        check_amount(amount_minor)?;
+        if amount_minor > authorization.amount_minor {
+            return Err(refused(format!(
+                "cannot capture {amount_minor}: only {} is authorized",
+                authorization.amount_minor
+            )));
+        }
+        authorization.captured_minor = amount_minor;
+        authorization.status = AuthorizationStatus::Captured;
+        let outcome = Ok(authorization.clone());
+        self.store(key, call, &outcome, Reply::Authorization);
+        outcome
+    }
+
+    pub(super) fn void(
+        &mut self,
+        reference: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Outcome<Authorization> {
+        let call = Call::Void {
+            reference: reference.into(),
+        };
+        if let Some(stored) = self.replay(key, &call)? {
+            return authorization_of(stored);
+        }
+        let authorization = &mut self.intent_mut(reference, now)?.authorization;
+        check_status(authorization, AuthorizationStatus::Authorized, "voided")?;
+        authorization.status = AuthorizationStatus::Voided;
+        let outcome = Ok(authorization.clone());
+        self.store(key, call, &outcome, Reply::Authorization);
+        outcome
+    }
+
+    pub(super) fn refund(
+        &mut self,
+        reference: &str,
+        amount_minor: i64,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Outcome<Refund> {
+        let call = Call::Refund {
+            reference: reference.into(),
+            amount_minor,
+        };
+        if let Some(stored) = self.replay(key, &call)? {
+            return match stored {
+                Reply::Refund(refund) => Ok(refund),
+                Reply::Authorization(_) => Err(refused(IDEMPOTENCY_MISMATCH)),
+            };
+        }
+        let authorization = &mut self.intent_mut(reference, now)?.authorization;
+        check_status(authorization, AuthorizationStatus::Captured, "refunded")?;
+        check_amount(amount_minor)?;
+        let refundable = authorization.captured_minor - authorization.refunded_minor;
+        if amount_minor > refundable {
+            return Err(refused(format!(
+                "cannot refund {amount_minor}: only {refundable} of the capture is left"
+            )));
+        }
+        authorization.refunded_minor += amount_minor;
+        let refund = Refund {
+            reference: format!("re_{}", Uuid::now_v7().simple()),
+            amount_minor,
+        };
+        self.refunds.push((reference.into(), refund.clone()));
+        let outcome = Ok(refund);
+        self.store(key, call, &outcome, Reply::Refund);
+        outcome
+    }
+
+    pub(super) fn find(&mut self, key: &str, now: DateTime<Utc>) -> Option<Authorization> {
+        let index = *self.by_authorize_key.get(key)?;
+        let recorded = &mut self.intents[index];
+        lapse_if_due(&mut recorded.authorization, now);
+        Some(recorded.authorization.clone())
+    }
+
+    /// Every authorization with the request that created it, as it stands now.
+    pub(super) fn recorded(&mut self, now: DateTime<Utc>) -> Vec<Recorded> {
+        for recorded in &mut self.intents {
+            lapse_if_due(&mut recorded.authorization, now);
+        }
+        self.intents.clone()
+    }
+
+    pub(super) fn recorded_of(&mut self, reference: &str, now: DateTime<Utc>) -> Option<Recorded> {
+        self.intent_mut(reference, now).ok().cloned()
+    }
+
+    pub(super) fn refunds_of(&self, reference: &str) -> Vec<Refund> {
+        let of_it = self.refunds.iter().filter(|(of, _)| of == reference);
+        of_it.map(|(_, refund)| refund.clone()).collect()
+    }
+
+    /// Moves the authorization's expiry to `now`, lapsing it if it is still uncaptured.
+    pub(super) fn expire(&mut self, reference: &str, now: DateTime<Utc>) -> bool {
+        let Ok(recorded) = self.intent_mut(reference, now) else {
+            return false;
+        };
+        recorded.authorization.expires_at = now;
+        lapse_if_due(&mut recorded.authorization, now);
+        true
+    }
+
+    fn create(&mut self, request: &AuthorizeRequest, now: DateTime<Utc>) -> Authorization {
+        let authorization = Authorization {
+            reference: format!("pi_{}", Uuid::now_v7().simple()),
+            amount_minor: request.amount_minor,
+            captured_minor: 0,
+            refunded_minor: 0,
+            status: AuthorizationStatus::Authorized,
+            // Whole seconds, as Stripe's `created` is.
+            expires_at: now.trunc_subsecs(0) + AUTHORIZATION_LIFETIME,
+        };
+        let index = self.intents.len();
+        self.by_reference
+            .insert(authorization.reference.clone(), index);
+        self.by_authorize_key
+            .insert(request.idempotency_key.clone(), index);
+        self.intents.push(Recorded {
+            request: request.clone(),
+            authorization: authorization.clone(),
+        });
+        authorization
+    }
+
+    /// The stored answer for `key`, or `None` for a fresh key; a key stored with another call is
+    /// refused. An empty key is refused: every call here must be idempotent.
+    fn replay(&self, key: &str, call: &Call) -> Outcome<Option<Reply>> {
+        if key.is_empty() {
+            return Err(refused("an idempotency key is required"));
+        }
+        match self.answers.get(key) {
+            None => Ok(None),
+            Some((stored, _)) if stored != call => Err(refused(IDEMPOTENCY_MISMATCH)),
+            Some((_, answer)) => answer.clone().map(Some),
+        }
+    }
+
+    fn store<T: Clone>(
+        &mut self,
+        key: &str,
+        call: Call,
+        outcome: &Outcome<T>,
+        reply: fn(T) -> Reply,
+    ) {
+        let answer = outcome.clone().map(reply);
+        self.answers.insert(key.into(), (call, answer));
+    }
+
+    fn intent_mut(&mut self, reference: &str, now: DateTime<Utc>) -> Outcome<&mut Recorded> {
+        let index = *self
+            .by_reference
+            .get(reference)
+            .ok_or_else(|| refused(format!("no such authorization: {reference:?}")))?;
+        let recorded = &mut self.intents[index];
+        lapse_if_due(&mut recorded.authorization, now);
+        Ok(recorded)
+    }
+}
+
+/// An uncaptured authorization past its expiry is released, as Stripe cancels it.
+fn lapse_if_due(authorization: &mut Authorization, now: DateTime<Utc>) {
+    if authorization.status == AuthorizationStatus::Authorized && now >= authorization.expires_at {
+        authorization.status = AuthorizationStatus::Voided;
+    }
+}
+
+fn authorization_of(reply: Reply) -> Outcome<Authorization> {
+    match reply {
+        Reply::Authorization(authorization) => Ok(authorization),
+        Reply::Refund(_) => Err(refused(IDEMPOTENCY_MISMATCH)),
+    }
+}
+
+fn check_status(
+    authorization: &Authorization,
+    wanted: AuthorizationStatus,
+    verb: &str,
+) -> Outcome<()> {
+    if authorization.status == wanted {
+        return Ok(());
+    }
+    Err(refused(format!(
+        "{} cannot be {verb}: it is {:?}",
+        authorization.reference, authorization.status
+    )))
+}
+
+fn check_amount(amount_minor: i64) -> Outcome<()> {
+    if amount_minor <= 0 {
+        return Err(refused(format!(
+            "the amount must be positive, not {amount_minor}"
+        )));
+    }
+    Ok(())
+}
+
+fn refused(message: impl Into<String>) -> GatewayError {
+    GatewayError::Refused(message.into())
+}
+
+fn unavailable(message: &str) -> GatewayError {
+    GatewayError::Unavailable(message.into())
+}
