@@ -28,9 +28,10 @@ pub use input::{Address, CheckoutInput};
 pub use keys::RETENTION as KEY_RETENTION;
 
 use crate::db::Database;
-use crate::error::Result;
-use crate::payments::PaymentGateway;
-use crate::stores::Store;
+use crate::error::{AppError, Result};
+use crate::payments::records::{self, PaymentStatus};
+use crate::payments::{PaymentGateway, operations};
+use crate::stores::{CapturePolicy, Store};
 
 /// A checkout request.
 #[derive(Debug, Clone)]
@@ -133,7 +134,39 @@ impl Checkout {
         crash_point("checkout::after_place", store);
         let answer = settle::authorize(self.gateway.as_ref(), &attempt, &request.input).await;
         crash_point("checkout::after_authorize", store);
-        settle::settle(self, store, &attempt, answer, crate::orders::Actor::Checkout).await
+        let outcome = settle::settle(
+            self,
+            store,
+            &attempt,
+            answer,
+            crate::orders::Actor::Checkout,
+        )
+        .await?;
+        if outcome.order_token.is_some()
+            && let Err(err) = self.capture_at_once(store, &attempt).await
+        {
+            tracing::warn!(order = %attempt.order.id, error = %err, "capture at checkout failed; the completer retries");
+        }
+        Ok(outcome)
+    }
+
+    /// Takes the money of a just-confirmed order if the store captures at once. A capture that
+    /// fails is left to the completer, which captures every such payment later.
+    async fn capture_at_once(&self, store: &Store, attempt: &place::Attempt) -> Result<()> {
+        if attempt.order.capture_policy != CapturePolicy::Immediate.as_str() {
+            return Ok(());
+        }
+        let Some(payment) = records::find(self.db.reader(), store, attempt.payment.id).await?
+        else {
+            return Ok(());
+        };
+        if PaymentStatus::of(&payment) != PaymentStatus::Authorized {
+            return Ok(());
+        }
+        operations::capture(&self.db, self.gateway.as_ref(), store, &payment)
+            .await?
+            .map(|_| ())
+            .map_err(|err| AppError::Internal(err.into()))
     }
 }
 

@@ -7,10 +7,10 @@ pub mod cache;
 pub mod cart;
 /// Products, variants, collections, menus and pages.
 pub mod catalog;
-/// The command line.
-pub mod cli;
 /// Turning a cart into an order, paid once.
 pub mod checkout;
+/// The command line.
+pub mod cli;
 /// Settings from defaults, `vitrine.toml`, the environment and flags.
 pub mod config;
 /// Customer accounts, their sign-in and access tokens.

@@ -4,6 +4,7 @@
 
 pub mod cancellation;
 pub mod fulfilment;
+pub mod numbers;
 pub mod payload;
 pub mod read;
 pub mod status;

@@ -91,7 +91,6 @@ pub async fn create_store(
         description: Set(String::new()),
         settings: Set(json!({})),
         status: Set("active".into()),
-        next_order_number: Set(1001),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -16,6 +16,7 @@ pub mod inventory_movement;
 pub mod inventory_reservation;
 pub mod menu;
 pub mod order;
+pub mod order_counter;
 pub mod order_event;
 pub mod order_line;
 pub mod outbox_event;

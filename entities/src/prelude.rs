@@ -13,6 +13,7 @@ pub use crate::inventory_movement::Entity as InventoryMovement;
 pub use crate::inventory_reservation::Entity as InventoryReservation;
 pub use crate::menu::Entity as Menu;
 pub use crate::order::Entity as Order;
+pub use crate::order_counter::Entity as OrderCounter;
 pub use crate::order_event::Entity as OrderEvent;
 pub use crate::order_line::Entity as OrderLine;
 pub use crate::outbox_event::Entity as OutboxEvent;

@@ -14,7 +14,6 @@ pub struct Model {
     pub description: String,
     pub settings: Json,
     pub status: String,
-    pub next_order_number: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -7,7 +7,10 @@
 //! - `payments` carry the idempotency key sent to the gateway, the captured and refunded amounts
 //!   and when the authorization lapses; `payment_events` stay append-only;
 //! - `idempotency_keys` remember the cart, order and payment a key worked on and expire;
-//! - `outbox` rows name the entity they are about, so events of one order keep their order.
+//! - `outbox` rows name the entity they are about, so events of one order keep their order;
+//! - order numbers come from `order_counters`, one row per store taken like a sequence, instead
+//!   of `stores.next_order_number`: catalog writes share-lock the store row for their whole
+//!   transaction, and checkouts must not queue behind them (or each other) for a number.
 
 use crate::columns::*;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -34,10 +37,20 @@ impl MigrationTrait for Migration {
         create_order_events(manager).await?;
         create_payments(manager).await?;
         create_idempotency_keys(manager).await?;
-        create_outbox(manager).await
+        create_outbox(manager).await?;
+        create_order_counters(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop_tables(manager, &["order_counters"]).await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("stores")
+                    .add_column(big_integer("next_order_number").default(1001))
+                    .to_owned(),
+            )
+            .await?;
         drop_tables(manager, &TABLES).await
     }
 }
@@ -229,4 +242,25 @@ async fn create_outbox(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         ],
     )
     .await
+}
+
+async fn create_order_counters(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table("order_counters")
+                .col(uuid("store_id").primary_key())
+                .col(big_integer("last_number"))
+                .foreign_key(&mut owned_by("order_counters", "store_id", "stores"))
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .alter_table(
+            Table::alter()
+                .table("stores")
+                .drop_column("next_order_number")
+                .to_owned(),
+        )
+        .await
 }

@@ -28,7 +28,11 @@ pub async fn lock(db: &impl ConnectionTrait, store: &Store, token: &str) -> Resu
 }
 
 /// The cart with this id whatever its status, locked for the rest of the transaction.
-pub async fn lock_by_id(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<Cart>> {
+pub async fn lock_by_id(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    id: Uuid,
+) -> Result<Option<Cart>> {
     Ok(Carts::find_by_id(id)
         .filter(cart::Column::StoreId.eq(store.id))
         .lock_exclusive()
@@ -38,10 +42,15 @@ pub async fn lock_by_id(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> R
 
 /// The status a cart row has.
 pub fn status_of(cart: &Cart) -> Status {
-    [Status::Open, Status::Completing, Status::Completed, Status::Merged]
-        .into_iter()
-        .find(|status| status.as_str() == cart.status)
-        .unwrap_or(Status::Open)
+    [
+        Status::Open,
+        Status::Completing,
+        Status::Completed,
+        Status::Merged,
+    ]
+    .into_iter()
+    .find(|status| status.as_str() == cart.status)
+    .unwrap_or(Status::Open)
 }
 
 /// Makes `cart` hold what its lines want, reserving again what a lapsed hold gave back; returns

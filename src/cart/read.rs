@@ -48,7 +48,11 @@ pub async fn find_any(
 }
 
 /// The cart with this id whatever its status.
-pub async fn find_by_id(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<Cart>> {
+pub async fn find_by_id(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    id: Uuid,
+) -> Result<Option<Cart>> {
     Ok(Carts::find_by_id(id)
         .filter(cart::Column::StoreId.eq(store.id))
         .one(db)

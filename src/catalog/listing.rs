@@ -357,7 +357,6 @@ mod tests {
             description: String::new(),
             settings: serde_json::json!({}),
             status: "active".into(),
-            next_order_number: 1,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

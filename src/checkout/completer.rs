@@ -74,7 +74,12 @@ pub async fn finish_stuck_checkouts(checkout: &Checkout, settle_after: Duration)
 
 async fn finish_one(checkout: &Checkout, key: &keys::Key) -> Result<()> {
     let store = store_of(checkout, key.store_id).await?;
-    let missing = || AppError::Internal(anyhow::anyhow!("stopped checkout {} lost its order", key.id));
+    let missing = || {
+        AppError::Internal(anyhow::anyhow!(
+            "stopped checkout {} lost its order",
+            key.id
+        ))
+    };
     let db = checkout.db.reader();
     let order = orders::find(db, &store, key.order_id.ok_or_else(missing)?)
         .await?
@@ -123,7 +128,8 @@ pub async fn follow_up_payments(checkout: &Checkout, settle_after: Duration) -> 
             .cond_where(condition)
             .to_owned()
     };
-    let cancelled = || orders_where(Condition::all().add(order::Column::Status.eq(Status::Cancelled.as_str())));
+    let cancelled =
+        || orders_where(Condition::all().add(order::Column::Status.eq(Status::Cancelled.as_str())));
     let capture_at_once = orders_where(
         Condition::all()
             .add(order::Column::CapturePolicy.eq(CapturePolicy::Immediate.as_str()))
@@ -143,7 +149,10 @@ pub async fn follow_up_payments(checkout: &Checkout, settle_after: Duration) -> 
         .add(
             Condition::all()
                 .add(payment::Column::Status.eq(PaymentStatus::Captured.as_str()))
-                .add(Expr::col(payment::Column::RefundedMinor).lt(Expr::col(payment::Column::CapturedMinor)))
+                .add(
+                    Expr::col(payment::Column::RefundedMinor)
+                        .lt(Expr::col(payment::Column::CapturedMinor)),
+                )
                 .add(payment::Column::OrderId.in_subquery(cancelled())),
         );
     let tx = checkout.db.begin().await?;

@@ -77,22 +77,37 @@ fn address(given: &Address, name: &str, problems: &mut Vec<Refusal>) -> Address 
         }
         value
     };
-    let first_name = given.first_name.as_deref().map(|v| part("firstName", v, false));
+    let first_name = given
+        .first_name
+        .as_deref()
+        .map(|v| part("firstName", v, false));
     let last_name = part("lastName", &given.last_name, true);
     let address1 = part("address1", &given.address1, true);
-    let address2 = given.address2.as_deref().map(|v| part("address2", v, false));
+    let address2 = given
+        .address2
+        .as_deref()
+        .map(|v| part("address2", v, false));
     let city = part("city", &given.city, true);
-    let province = given.province.as_deref().map(|v| part("province", v, false));
+    let province = given
+        .province
+        .as_deref()
+        .map(|v| part("province", v, false));
     let zip = part("zip", &given.zip, true);
     let country_code = given.country_code.trim().to_ascii_uppercase();
     let phone = given.phone.as_deref().map(|v| part("phone", v, false));
     if country_code.len() != 2 || !country_code.chars().all(|c| c.is_ascii_uppercase()) {
-        problems.push(invalid(&[name, "countryCode"], "countryCode must be an ISO 3166-1 alpha-2 code"));
+        problems.push(invalid(
+            &[name, "countryCode"],
+            "countryCode must be an ISO 3166-1 alpha-2 code",
+        ));
     }
     if let Some(phone) = phone.as_deref().filter(|p| !p.is_empty())
         && !is_phone_number(phone)
     {
-        problems.push(invalid(&[name, "phone"], "phone must be a number such as +16135551111"));
+        problems.push(invalid(
+            &[name, "phone"],
+            "phone must be a number such as +16135551111",
+        ));
     }
     let empty_to_none = |value: Option<String>| value.filter(|v| !v.is_empty());
     Address {
@@ -112,7 +127,10 @@ fn address(given: &Address, name: &str, problems: &mut Vec<Refusal>) -> Address 
 fn is_phone_number(phone: &str) -> bool {
     let digits = phone.strip_prefix('+').unwrap_or(phone);
     let count = digits.chars().filter(char::is_ascii_digit).count();
-    (7..=15).contains(&count) && digits.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    (7..=15).contains(&count)
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
 }
 
 fn invalid(path: &[&str], message: &str) -> Refusal {

@@ -68,13 +68,17 @@ pub async fn claim(
         return Ok(Claim::Fresh(fresh));
     }
     let existing = lock(db, store, key).await?.ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("idempotency key {key} vanished under its lock"))
+        AppError::Internal(anyhow::anyhow!(
+            "idempotency key {key} vanished under its lock"
+        ))
     })?;
     if existing.created_at < now - RETENTION && existing.recovery_point == FINISHED {
         Keys::delete_by_id(existing.id).exec(db).await?;
         let fresh = insert(db, store, key, request_hash, cart_id, now).await?;
         return fresh.map(Claim::Fresh).ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("an expired idempotency key could not be renewed"))
+            AppError::Internal(anyhow::anyhow!(
+                "an expired idempotency key could not be renewed"
+            ))
         });
     }
     if existing.request_hash != request_hash {
@@ -115,9 +119,12 @@ async fn insert(
     };
     let inserted = Keys::insert(row)
         .on_conflict(
-            OnConflict::columns([idempotency_key::Column::StoreId, idempotency_key::Column::Key])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns([
+                idempotency_key::Column::StoreId,
+                idempotency_key::Column::Key,
+            ])
+            .do_nothing()
+            .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
@@ -165,9 +172,15 @@ pub async fn authorizing(
 pub async fn finish(db: &impl ConnectionTrait, key: &Key, outcome: &Outcome) -> Result<()> {
     let response = serde_json::to_value(outcome).map_err(|err| AppError::Internal(err.into()))?;
     Keys::update_many()
-        .col_expr(idempotency_key::Column::RecoveryPoint, Expr::value(FINISHED))
+        .col_expr(
+            idempotency_key::Column::RecoveryPoint,
+            Expr::value(FINISHED),
+        )
         .col_expr(idempotency_key::Column::Response, Expr::value(response))
-        .col_expr(idempotency_key::Column::LockedAt, Expr::value(None::<DateTime<Utc>>))
+        .col_expr(
+            idempotency_key::Column::LockedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
         .col_expr(idempotency_key::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(idempotency_key::Column::Id.eq(key.id))
         .exec(db)
@@ -178,7 +191,10 @@ pub async fn finish(db: &impl ConnectionTrait, key: &Key, outcome: &Outcome) -> 
 /// Lets the key go without a response: the next request with it (or the completer) resumes.
 pub async fn release(db: &impl ConnectionTrait, key: &Key) -> Result<()> {
     Keys::update_many()
-        .col_expr(idempotency_key::Column::LockedAt, Expr::value(None::<DateTime<Utc>>))
+        .col_expr(
+            idempotency_key::Column::LockedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
         .col_expr(idempotency_key::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(idempotency_key::Column::Id.eq(key.id))
         .exec(db)

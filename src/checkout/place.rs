@@ -29,14 +29,16 @@ pub enum Placed {
     /// The checkout ends here with this answer.
     Answered(Outcome),
     /// The order is placed: ask the gateway.
-    Authorize(Attempt),
+    Authorize(Box<Attempt>),
 }
 
 pub async fn place(checkout: &Checkout, store: &Store, request: &Request) -> Result<Placed> {
-    let tx = checkout.db.begin().await?;
-    let Some(cart) = cart::read::find_any(&tx, store, &request.cart_token).await? else {
+    let Some(cart) = cart::read::find_any(checkout.db.reader(), store, &request.cart_token).await?
+    else {
         return Ok(Placed::Answered(no_such_cart()));
     };
+    let number = number_for(checkout, store, &cart).await?;
+    let tx = checkout.db.begin().await?;
     let request_hash = fingerprint(request, &cart, &tx, store).await?;
     let claim = keys::claim(
         &tx,
@@ -56,7 +58,7 @@ pub async fn place(checkout: &Checkout, store: &Store, request: &Request) -> Res
         )),
         Claim::InUse => Placed::Answered(in_progress()),
         Claim::Resume(key) => resume(&tx, store, key).await?,
-        Claim::Fresh(key) => begin(&tx, checkout, store, key, request).await?,
+        Claim::Fresh(key) => begin(&tx, checkout, store, key, request, number).await?,
     };
     // Answers that stored nothing roll back; everything else (a stored answer, a placed order,
     // a resumed key now held by this request) commits.
@@ -71,9 +73,12 @@ async fn begin(
     store: &Store,
     key: Key,
     request: &Request,
+    number: Option<i64>,
 ) -> Result<Placed> {
     let Some(cart) = cart_checkout::lock_by_id(tx, store, key.cart_id).await? else {
-        return Err(AppError::Internal(anyhow::anyhow!("a claimed cart vanished")));
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "a claimed cart vanished"
+        )));
     };
     let final_answer = match cart_checkout::status_of(&cart) {
         CartStatus::Completed => Some(already_completed(tx, store, &cart).await?),
@@ -109,7 +114,11 @@ async fn begin(
     let draft = match order_draft::draft(tx, store, &cart, &request.input, &short).await? {
         Ok(draft) => draft,
         Err(outcome) => {
-            if outcome.refusals.iter().any(|r| r.code == RefusalCode::Invalid) {
+            if outcome
+                .refusals
+                .iter()
+                .any(|r| r.code == RefusalCode::Invalid)
+            {
                 keys::forget(tx, &key).await?;
             } else {
                 keys::finish(tx, &key, &outcome).await?;
@@ -117,7 +126,7 @@ async fn begin(
             return Ok(Placed::Answered(outcome));
         }
     };
-    let order = order_draft::write(tx, store, &cart, draft).await?;
+    let order = order_draft::write(tx, store, &cart, draft, number).await?;
     let payment = payments::start(
         tx,
         store,
@@ -129,12 +138,26 @@ async fn begin(
     .await?;
     cart_checkout::set_status(tx, store, &cart, CartStatus::Open, CartStatus::Completing).await?;
     keys::authorizing(tx, &key, order.id, payment.id).await?;
-    Ok(Placed::Authorize(Attempt {
+    Ok(Placed::Authorize(Box::new(Attempt {
         key,
         cart,
         order,
         payment,
-    }))
+    })))
+}
+
+/// An order number for the cart's order, when it looks like this checkout will place one (an
+/// open cart without an order), taken before the checkout's transaction (`orders::numbers`).
+async fn number_for(checkout: &Checkout, store: &Store, cart: &Cart) -> Result<Option<i64>> {
+    let open = cart_checkout::status_of(cart) == CartStatus::Open && cart.expires_at > Utc::now();
+    if !open
+        || orders::read::of_cart(checkout.db.reader(), store, cart.id)
+            .await?
+            .is_some()
+    {
+        return Ok(None);
+    }
+    Ok(Some(orders::numbers::take(&checkout.db, store).await?))
 }
 
 /// A key whose checkout stopped after placing its order: pick up at the gateway.
@@ -149,12 +172,12 @@ async fn resume(tx: &impl ConnectionTrait, store: &Store, key: Key) -> Result<Pl
     let cart = cart_checkout::lock_by_id(tx, store, key.cart_id)
         .await?
         .ok_or_else(missing)?;
-    Ok(Placed::Authorize(Attempt {
+    Ok(Placed::Authorize(Box::new(Attempt {
         key,
         cart,
         order,
         payment,
-    }))
+    })))
 }
 
 async fn already_completed(
@@ -186,8 +209,13 @@ async fn fingerprint(
         .iter()
         .map(|line| format!("{}:{}:{}", line.id, line.variant_id, line.quantity))
         .collect();
-    let input = serde_json::to_string(&request.input).map_err(|err| AppError::Internal(err.into()))?;
-    Ok(keys::fingerprint(&[&cart.id.to_string(), &lines.join(","), &input]))
+    let input =
+        serde_json::to_string(&request.input).map_err(|err| AppError::Internal(err.into()))?;
+    Ok(keys::fingerprint(&[
+        &cart.id.to_string(),
+        &lines.join(","),
+        &input,
+    ]))
 }
 
 fn refusal(code: RefusalCode, field: &str, message: &str) -> Outcome {
@@ -195,7 +223,11 @@ fn refusal(code: RefusalCode, field: &str, message: &str) -> Outcome {
 }
 
 fn no_such_cart() -> Outcome {
-    refusal(RefusalCode::Invalid, "cartId", "the specified cart does not exist")
+    refusal(
+        RefusalCode::Invalid,
+        "cartId",
+        "the specified cart does not exist",
+    )
 }
 
 fn in_progress() -> Outcome {

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::keys;
 use super::place::Attempt;
-use super::{CheckoutInput, Checkout, Outcome, Refusal, RefusalCode};
+use super::{Checkout, CheckoutInput, Outcome, Refusal, RefusalCode};
 use crate::cart::checkout as cart_checkout;
 use crate::error::{AppError, Result};
 use crate::orders::{self, Actor, Status};
@@ -59,7 +59,10 @@ pub async fn authorize(
 #[derive(Debug, Clone)]
 pub enum Verdict {
     Approved(Authorization),
-    Declined { code: String, message: String },
+    Declined {
+        code: String,
+        message: String,
+    },
     /// The gateway refused the request (an unknown token): nothing is held.
     Refused(String),
     /// The gateway confirms it holds nothing under the attempt's key.
@@ -80,7 +83,11 @@ impl From<Answer> for Verdict {
 }
 
 fn refused(code: RefusalCode, field: &str, message: &str) -> Outcome {
-    Outcome::refused(Refusal::new(code, vec!["input".into(), field.into()], message))
+    Outcome::refused(Refusal::new(
+        code,
+        vec!["input".into(), field.into()],
+        message,
+    ))
 }
 
 /// Records the gateway's answer for a placed order and returns the checkout's answer.
@@ -115,16 +122,32 @@ pub async fn settle(
     }
     let outcome = match answer {
         Verdict::Approved(authorization) => {
-            confirm(&tx, store, &cart, &attempt.order, &payment, &authorization, actor).await?
+            confirm(&tx, store, &attempt.order, &payment, &authorization, actor).await?
         }
         Verdict::Declined { code, message } => {
             let detail = json!({"code": code, "message": message});
             fail(&tx, store, &cart, &payment, Some(code), detail).await?;
-            refused(RefusalCode::PaymentDeclined, "paymentToken", "the card was declined")
+            refused(
+                RefusalCode::PaymentDeclined,
+                "paymentToken",
+                "the card was declined",
+            )
         }
         Verdict::Refused(reason) => {
-            fail(&tx, store, &cart, &payment, None, json!({"refused": reason})).await?;
-            refused(RefusalCode::Invalid, "paymentToken", "the payment token was not accepted")
+            fail(
+                &tx,
+                store,
+                &cart,
+                &payment,
+                None,
+                json!({"refused": reason}),
+            )
+            .await?;
+            refused(
+                RefusalCode::Invalid,
+                "paymentToken",
+                "the payment token was not accepted",
+            )
         }
         Verdict::NothingHeld => {
             fail(&tx, store, &cart, &payment, None, json!({"held": false})).await?;
@@ -147,16 +170,20 @@ pub async fn settle(
         }
     };
     keys::finish(&tx, &key, &outcome).await?;
+    if outcome.order_token.is_some() {
+        // Last before committing: selling locks the variants' levels, which every checkout of
+        // the same variants needs too.
+        cart_checkout::sell_holds(&tx, store, &cart).await?;
+    }
     tx.commit().await?;
     Ok(outcome)
 }
 
-/// An approved authorization: the held units are sold, the order confirmed and the buyer given
-/// the order's access token.
+/// An approved authorization: the payment is authorized, the order confirmed and the buyer given
+/// the order's access token (the caller then sells the held units).
 async fn confirm(
     db: &impl ConnectionTrait,
     store: &Store,
-    cart: &crate::cart::Cart,
     order: &orders::Order,
     payment: &payments::Payment,
     authorization: &Authorization,
@@ -170,7 +197,6 @@ async fn confirm(
             authorization.amount_minor
         )));
     }
-    cart_checkout::sell_holds(db, store, cart).await?;
     let change = Change {
         status: Some(PaymentStatus::Authorized),
         reference: Some(authorization.reference.clone()),
@@ -178,10 +204,19 @@ async fn confirm(
         ..Change::default()
     };
     let payment = payments::settle(db, store, payment, PaymentStatus::Pending, change).await?;
-    payments::record(db, store, &payment, "authorized", authorization.amount_minor, json!({}))
-        .await?;
+    payments::record(
+        db,
+        store,
+        &payment,
+        "authorized",
+        authorization.amount_minor,
+        json!({}),
+    )
+    .await?;
     let token = stores::new_secret();
-    let order = orders::read::lock(db, store, order.id).await?.ok_or(AppError::NotFound)?;
+    let order = orders::read::lock(db, store, order.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let order = orders::attach_payment(db, &order, &authorization.reference, &token).await?;
     orders::transition(db, store, &order, Status::Confirmed, actor, None).await?;
     Ok(Outcome {
@@ -240,8 +275,17 @@ async fn void_stray(
         "voided": voided.is_ok(),
         "at": Utc::now(),
     });
-    payments::record(&tx, store, payment, "stray_authorization_voided", authorization.amount_minor, detail)
-        .await?;
+    payments::record(
+        &tx,
+        store,
+        payment,
+        "stray_authorization_voided",
+        authorization.amount_minor,
+        detail,
+    )
+    .await?;
     tx.commit().await?;
-    voided.map(|_| ()).map_err(|err| AppError::Internal(err.into()))
+    voided
+        .map(|_| ())
+        .map_err(|err| AppError::Internal(err.into()))
 }

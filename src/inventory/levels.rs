@@ -254,7 +254,15 @@ pub async fn sell(
     quantity: i64,
     reference: &str,
 ) -> Result<Option<Level>> {
-    move_units(db, store, variant_id, (-quantity, -quantity), MovementKind::Sell, reference).await
+    move_units(
+        db,
+        store,
+        variant_id,
+        (-quantity, -quantity),
+        MovementKind::Sell,
+        reference,
+    )
+    .await
 }
 
 /// Puts `quantity` sold units back on hand (a cancelled order).
@@ -265,7 +273,15 @@ pub async fn restock(
     quantity: i64,
     reference: &str,
 ) -> Result<Option<Level>> {
-    move_units(db, store, variant_id, (quantity, 0), MovementKind::Restock, reference).await
+    move_units(
+        db,
+        store,
+        variant_id,
+        (quantity, 0),
+        MovementKind::Restock,
+        reference,
+    )
+    .await
 }
 
 /// Records that the stock of variants about to be deleted leaves with them: their levels are

@@ -32,12 +32,22 @@ pub async fn cancel(
     reason: &str,
 ) -> Result<Order> {
     let tx = db.begin().await?;
-    let order = lock(&tx, store, order_id).await?.ok_or(AppError::NotFound)?;
+    let order = lock(&tx, store, order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if Status::of(&order) == Status::Pending {
         return Err(illegal_transition(&order, Status::Cancelled));
     }
     let reason = Some(reason.trim()).filter(|r| !r.is_empty());
-    let cancelled = transition(&tx, store, &order, Status::Cancelled, Actor::Merchant, reason).await?;
+    let cancelled = transition(
+        &tx,
+        store,
+        &order,
+        Status::Cancelled,
+        Actor::Merchant,
+        reason,
+    )
+    .await?;
     let reference = ledger_reference(order.id);
     let mut lines = lines_of(&tx, store, order.id).await?;
     lines.sort_by_key(|line| line.variant_id);

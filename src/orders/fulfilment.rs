@@ -61,7 +61,9 @@ async fn move_to(
     tracking_number: Option<String>,
 ) -> Result<Order> {
     let tx = db.begin().await?;
-    let mut order = lock(&tx, store, order_id).await?.ok_or(AppError::NotFound)?;
+    let mut order = lock(&tx, store, order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if let Some(tracking) = tracking_number.filter(|t| !t.trim().is_empty()) {
         let mut active: entities::order::ActiveModel = order.into();
         active.tracking_number = Set(Some(tracking.trim().to_string()));

@@ -1,8 +1,8 @@
 //! The body of an order's outbox events, shaped like Shopify's order webhooks (`orders/create`):
 //! the order with its lines, addresses and totals as decimal strings in the order's currency.
 
-use serde_json::{Value, json};
 use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
 
 use super::{Order, Status, name, read};
 use crate::error::Result;

@@ -101,7 +101,12 @@ fn listing(store: &Store, filter: &Filter) -> sea_orm::Select<Orders> {
     if let Some(customer_id) = filter.customer_id {
         select = select.filter(order::Column::CustomerId.eq(customer_id));
     }
-    if let Some(query) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(query) = filter
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
         select = match query.trim_start_matches('#').parse::<i64>() {
             Ok(number) => select.filter(order::Column::Number.eq(number)),
             Err(_) => select.filter(order::Column::Email.contains(query.to_lowercase())),

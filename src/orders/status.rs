@@ -124,7 +124,11 @@ pub async fn transition(
         return Err(AppError::invalid(
             &["id"],
             InputErrorCode::IllegalTransition,
-            format!("an order that is {} can't become {}", from.as_str(), to.as_str()),
+            format!(
+                "an order that is {} can't become {}",
+                from.as_str(),
+                to.as_str()
+            ),
         ));
     }
     let now = Utc::now();
@@ -136,7 +140,10 @@ pub async fn transition(
         Status::Cancelled => {
             update = update
                 .col_expr(order::Column::CancelledAt, Expr::value(now))
-                .col_expr(order::Column::CancelReason, Expr::value(reason.map(str::to_string)));
+                .col_expr(
+                    order::Column::CancelReason,
+                    Expr::value(reason.map(str::to_string)),
+                );
         }
         _ => {}
     }
@@ -164,7 +171,9 @@ pub async fn transition(
     }
     .insert(db)
     .await?;
-    let moved = super::find(db, store, order.id).await?.ok_or(AppError::NotFound)?;
+    let moved = super::find(db, store, order.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     announce(db, store, &moved, to.topic()).await?;
     Ok(moved)
 }
@@ -194,7 +203,14 @@ pub async fn announce(
     topic: Topic,
 ) -> Result<()> {
     let body = payload::of(db, store, order).await?;
-    outbox::record(db, store, topic, ids::encode(GidKind::Order, order.id), body).await?;
+    outbox::record(
+        db,
+        store,
+        topic,
+        ids::encode(GidKind::Order, order.id),
+        body,
+    )
+    .await?;
     Ok(())
 }
 

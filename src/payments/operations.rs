@@ -27,17 +27,25 @@ pub async fn capture(
     let reference = reference_of(payment)?;
     let key = records::operation_key(payment, "capture");
     let answer = gateway.capture(reference, payment.amount_minor, &key).await;
-    record(db, store, payment, PaymentStatus::Authorized, "capture", answer, |auth| {
-        (
-            Change {
-                status: Some(PaymentStatus::Captured),
-                captured_minor: Some(auth.captured_minor),
-                ..Change::default()
-            },
-            auth.captured_minor,
-            Some(Topic::OrdersPaid),
-        )
-    })
+    record(
+        db,
+        store,
+        payment,
+        PaymentStatus::Authorized,
+        "capture",
+        answer,
+        |auth| {
+            (
+                Change {
+                    status: Some(PaymentStatus::Captured),
+                    captured_minor: Some(auth.captured_minor),
+                    ..Change::default()
+                },
+                auth.captured_minor,
+                Some(Topic::OrdersPaid),
+            )
+        },
+    )
     .await
 }
 
@@ -51,16 +59,24 @@ pub async fn void(
     let reference = reference_of(payment)?;
     let key = records::operation_key(payment, "void");
     let answer = gateway.void(reference, &key).await;
-    record(db, store, payment, PaymentStatus::Authorized, "void", answer, |_| {
-        (
-            Change {
-                status: Some(PaymentStatus::Voided),
-                ..Change::default()
-            },
-            0,
-            Some(Topic::OrdersUpdated),
-        )
-    })
+    record(
+        db,
+        store,
+        payment,
+        PaymentStatus::Authorized,
+        "void",
+        answer,
+        |_| {
+            (
+                Change {
+                    status: Some(PaymentStatus::Voided),
+                    ..Change::default()
+                },
+                0,
+                Some(Topic::OrdersUpdated),
+            )
+        },
+    )
     .await
 }
 
@@ -80,25 +96,36 @@ pub async fn refund(
         .map(|refund| refund.amount_minor);
     let refunded = payment.refunded_minor;
     let captured = payment.captured_minor;
-    record(db, store, payment, PaymentStatus::Captured, "refund", answer, move |amount| {
-        let total = refunded + amount;
-        let status = (total >= captured).then_some(PaymentStatus::Refunded);
-        (
-            Change {
-                status,
-                refunded_minor: Some(total),
-                ..Change::default()
-            },
-            *amount,
-            Some(Topic::OrdersUpdated),
-        )
-    })
+    record(
+        db,
+        store,
+        payment,
+        PaymentStatus::Captured,
+        "refund",
+        answer,
+        move |amount| {
+            let total = refunded + amount;
+            let status = (total >= captured).then_some(PaymentStatus::Refunded);
+            (
+                Change {
+                    status,
+                    refunded_minor: Some(total),
+                    ..Change::default()
+                },
+                *amount,
+                Some(Topic::OrdersUpdated),
+            )
+        },
+    )
     .await
 }
 
 fn reference_of(payment: &Payment) -> Result<&str> {
     payment.gateway_reference.as_deref().ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("payment {} has no gateway reference", payment.id))
+        AppError::Internal(anyhow::anyhow!(
+            "payment {} has no gateway reference",
+            payment.id
+        ))
     })
 }
 
@@ -121,8 +148,15 @@ async fn record<T>(
         Ok(done) if PaymentStatus::of(&current) == from => {
             let (change, amount, topic) = apply(&done);
             let settled = records::settle(&tx, store, &current, from, change).await?;
-            records::record(&tx, store, &settled, &past_tense(operation), amount, json!({}))
-                .await?;
+            records::record(
+                &tx,
+                store,
+                &settled,
+                &past_tense(operation),
+                amount,
+                json!({}),
+            )
+            .await?;
             if let Some(topic) = topic
                 && let Some(order) = orders::find(&tx, store, settled.order_id).await?
             {
@@ -134,8 +168,15 @@ async fn record<T>(
         Ok(_) => Ok(current),
         Err(err) => {
             let detail = json!({"error": err.to_string(), "at": Utc::now()});
-            records::record(&tx, store, &current, &format!("{operation}_failed"), 0, detail)
-                .await?;
+            records::record(
+                &tx,
+                store,
+                &current,
+                &format!("{operation}_failed"),
+                0,
+                detail,
+            )
+            .await?;
             Err(err)
         }
     };

@@ -95,7 +95,15 @@ pub async fn start(
     }
     .insert(db)
     .await?;
-    record(db, store, &payment, "authorize_requested", amount_minor, json!({})).await?;
+    record(
+        db,
+        store,
+        &payment,
+        "authorize_requested",
+        amount_minor,
+        json!({}),
+    )
+    .await?;
     Ok(payment)
 }
 
@@ -166,7 +174,10 @@ pub async fn settle(
         update = update.col_expr(payment::Column::DeclineCode, Expr::value(code));
     }
     if let Some(expires_at) = change.expires_at {
-        update = update.col_expr(payment::Column::AuthorizationExpiresAt, Expr::value(expires_at));
+        update = update.col_expr(
+            payment::Column::AuthorizationExpiresAt,
+            Expr::value(expires_at),
+        );
     }
     let moved = update
         .filter(payment::Column::StoreId.eq(store.id))

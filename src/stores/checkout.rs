@@ -36,7 +36,7 @@ impl CapturePolicy {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             CapturePolicy::Immediate => "immediate",
             CapturePolicy::OnFulfillment => "on_fulfillment",

@@ -41,7 +41,12 @@ pub fn input(token: &str) -> Value {
 pub async fn complete_with(app: &TestApp, cart_id: &str, key: &str, input: Value) -> Value {
     let variables = json!({ "cartId": cart_id, "idempotencyKey": key, "input": input });
     let (status, body) = app
-        .request(As::Storefront(&app.store), CHECKOUT, Some("CartComplete"), variables)
+        .request(
+            As::Storefront(&app.store),
+            CHECKOUT,
+            Some("CartComplete"),
+            variables,
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.get("errors").is_none(), "{body}");
@@ -70,7 +75,8 @@ pub fn error_codes(payload: &Value) -> Vec<String> {
 /// A cart holding `quantity` units of a new variant stocked at `stock`; returns (cart id,
 /// variant gid).
 pub async fn cart_of(app: &TestApp, stock: i64, quantity: i64) -> (String, String) {
-    let variant = stocked_variant(app, "Checkout Tee", stock).await;
+    let title = format!("Checkout Tee {}", Uuid::now_v7().simple());
+    let variant = stocked_variant(app, &title, stock).await;
     let created = create_cart(app, &[(&variant, quantity)]).await;
     assert_eq!(created["cart"]["totalQuantity"], quantity, "{created}");
     (created["cart"]["id"].as_str().unwrap().to_string(), variant)

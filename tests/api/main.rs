@@ -4,8 +4,8 @@
 
 mod admin;
 mod carts;
-mod checkout;
 mod catalog;
+mod checkout;
 mod cross_tenant;
 mod customers;
 mod fake_stripe;

@@ -7,11 +7,8 @@ use std::collections::HashMap;
 use chrono::Utc;
 use entities::order_line::Entity as OrderLines;
 use entities::prelude::{Product, ProductVariant};
-use entities::{order, order_line, product, product_variant, store};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use entities::{order, order_line, product, product_variant};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -113,13 +110,14 @@ pub async fn draft(
     }))
 }
 
-/// Writes the drafted order `pending`: a new one, or the cart's earlier pending order (its
-/// payment was declined) rewritten with the cart as it is now.
+/// Writes the drafted order `pending`: a new one numbered `number`, or the cart's earlier pending
+/// order (its payment was declined) rewritten with the cart as it is now.
 pub async fn write(
     db: &impl ConnectionTrait,
     store: &Store,
     cart: &Cart,
     draft: Draft,
+    number: Option<i64>,
 ) -> Result<Order> {
     let now = Utc::now();
     let existing = orders::read::of_cart(db, store, cart.id).await?;
@@ -151,7 +149,9 @@ pub async fn write(
         None => order::ActiveModel {
             id: Set(Uuid::now_v7()),
             store_id: Set(store.id),
-            number: Set(next_order_number(db, store).await?),
+            number: Set(number.ok_or_else(|| {
+                AppError::Conflict("the checkout took no order number; try again".into())
+            })?),
             cart_id: Set(cart.id),
             status: Set(status::Status::Pending.as_str().into()),
             // Replaced by the buyer's token when the order is confirmed; nobody holds this one.
@@ -196,45 +196,29 @@ async fn write_lines(
     order: &Order,
     draft: &Draft,
 ) -> Result<()> {
-    let rows = draft
-        .lines
-        .iter()
-        .zip(&draft.quote.lines)
-        .enumerate()
-        .map(|(position, (line, priced))| order_line::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            store_id: Set(store.id),
-            order_id: Set(order.id),
-            position: Set(position as i32),
-            variant_id: Set(Some(line.variant.id)),
-            product_id: Set(Some(line.product.id)),
-            title: Set(line.product.title.clone()),
-            variant_title: Set(line.variant.title.clone()),
-            sku: Set(line.variant.sku.clone()),
-            quantity: Set(line.quantity),
-            unit_price_minor: Set(line.variant.price_minor),
-            subtotal_minor: Set(priced.subtotal_minor),
-            discount_minor: Set(priced.discount_minor),
-            tax_minor: Set(priced.tax_minor),
-            total_minor: Set(priced.total_minor),
-        });
+    let rows =
+        draft
+            .lines
+            .iter()
+            .zip(&draft.quote.lines)
+            .enumerate()
+            .map(|(position, (line, priced))| order_line::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                store_id: Set(store.id),
+                order_id: Set(order.id),
+                position: Set(position as i32),
+                variant_id: Set(Some(line.variant.id)),
+                product_id: Set(Some(line.product.id)),
+                title: Set(line.product.title.clone()),
+                variant_title: Set(line.variant.title.clone()),
+                sku: Set(line.variant.sku.clone()),
+                quantity: Set(line.quantity),
+                unit_price_minor: Set(line.variant.price_minor),
+                subtotal_minor: Set(priced.subtotal_minor),
+                discount_minor: Set(priced.discount_minor),
+                tax_minor: Set(priced.tax_minor),
+                total_minor: Set(priced.total_minor),
+            });
     OrderLines::insert_many(rows).exec(db).await?;
     Ok(())
 }
-
-/// Takes the store's next order number (`#1001`, `#1002`, ...). The store row stays locked until
-/// the caller commits: checkouts of one store take their numbers one after another, and a number
-/// whose checkout rolls back is taken again by the next.
-async fn next_order_number(db: &impl ConnectionTrait, store: &Store) -> Result<i64> {
-    let updated = entities::prelude::Store::update_many()
-        .col_expr(
-            store::Column::NextOrderNumber,
-            Expr::col(store::Column::NextOrderNumber).add(1),
-        )
-        .filter(store::Column::Id.eq(store.id))
-        .exec_with_returning(db)
-        .await?;
-    let store = updated.into_iter().next().ok_or(AppError::NotFound)?;
-    Ok(store.next_order_number - 1)
-}
-

@@ -2,8 +2,8 @@
 //! mutations that move an order through fulfilment or cancel it. An illegal step is a
 //! `userErrors` entry with code `ILLEGAL_TRANSITION`.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
 use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object, SimpleObject};
 
 use super::order::{Order, OrderCancelReason};
 use super::parts::OrderStatus;
@@ -85,10 +85,16 @@ pub struct AdminOrderMutation;
 #[Object]
 impl AdminOrderMutation {
     /// Starts preparing a confirmed order: `CONFIRMED → PROCESSING`.
-    async fn order_mark_processing(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<OrderPayload> {
+    async fn order_mark_processing(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<OrderPayload> {
         let store = context::admin_store(ctx)?;
         let db = &context::state(ctx).db;
-        OrderPayload::of(async { fulfilment::start_processing(db, store, order_id(&id)?).await }.await)
+        OrderPayload::of(
+            async { fulfilment::start_processing(db, store, order_id(&id)?).await }.await,
+        )
     }
 
     /// Ships an order (`→ SHIPPED`), capturing its payment first when the store captures on
@@ -118,10 +124,16 @@ impl AdminOrderMutation {
     }
 
     /// Records that a shipped order arrived: `SHIPPED → DELIVERED`.
-    async fn order_mark_delivered(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<OrderPayload> {
+    async fn order_mark_delivered(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<OrderPayload> {
         let store = context::admin_store(ctx)?;
         let db = &context::state(ctx).db;
-        OrderPayload::of(async { fulfilment::mark_delivered(db, store, order_id(&id)?).await }.await)
+        OrderPayload::of(
+            async { fulfilment::mark_delivered(db, store, order_id(&id)?).await }.await,
+        )
     }
 
     /// Cancels an order that has not shipped: restocks its units and voids (or refunds) its

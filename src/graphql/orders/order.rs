@@ -154,14 +154,20 @@ impl Order {
         orders::Status::of(&self.0).into()
     }
     /// Every status the order went through, oldest first.
-    async fn status_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OrderStatusEvent>> {
+    async fn status_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<OrderStatusEvent>> {
         let history = orders::history_of(context::db(ctx), context::store(ctx), self.0.id)
             .await
             .gql()?;
         Ok(history.into_iter().map(OrderStatusEvent::new).collect())
     }
     /// How much is paid, from the order's latest payment.
-    async fn financial_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<OrderFinancialStatus>> {
+    async fn financial_status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<OrderFinancialStatus>> {
         let all = payments::of_order(context::db(ctx), context::store(ctx), self.0.id)
             .await
             .gql()?;
@@ -182,7 +188,9 @@ impl Order {
     /// Whether the order shipped.
     async fn fulfillment_status(&self) -> OrderFulfillmentStatus {
         match orders::Status::of(&self.0) {
-            orders::Status::Shipped | orders::Status::Delivered => OrderFulfillmentStatus::Fulfilled,
+            orders::Status::Shipped | orders::Status::Delivered => {
+                OrderFulfillmentStatus::Fulfilled
+            }
             _ => OrderFulfillmentStatus::Unfulfilled,
         }
     }

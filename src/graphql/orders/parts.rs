@@ -136,11 +136,14 @@ impl MailingAddress {
     /// First and last name.
     async fn name(&self) -> Option<String> {
         Some(
-            [self.0.first_name.as_deref(), Some(self.0.last_name.as_str())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
+            [
+                self.0.first_name.as_deref(),
+                Some(self.0.last_name.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
         )
     }
     async fn address1(&self) -> Option<&str> {
@@ -168,16 +171,25 @@ impl MailingAddress {
     /// The address as lines for display.
     async fn formatted(&self) -> Vec<String> {
         let a = &self.0;
-        let area = [Some(a.zip.as_str()), Some(a.city.as_str()), a.province.as_deref()]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        [Some(a.address1.clone()), a.address2.clone(), Some(area), Some(a.country_code.clone())]
-            .into_iter()
-            .flatten()
-            .filter(|line| !line.is_empty())
-            .collect()
+        let area = [
+            Some(a.zip.as_str()),
+            Some(a.city.as_str()),
+            a.province.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+        [
+            Some(a.address1.clone()),
+            a.address2.clone(),
+            Some(area),
+            Some(a.country_code.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|line| !line.is_empty())
+        .collect()
     }
 }

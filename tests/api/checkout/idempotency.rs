@@ -63,7 +63,11 @@ async fn a_key_sent_with_another_request_is_refused_and_changes_nothing(backend:
         other_input["email"] = json!(format!("other{case}@example.com"));
         for (cart, body) in [(&other_cart, input("tok_visa")), (&paid_cart, other_input)] {
             let misuse = complete_with(&app, cart, &key, body).await;
-            assert_eq!(error_codes(&misuse), vec!["IDEMPOTENCY_KEY_REUSED"], "{misuse}");
+            assert_eq!(
+                error_codes(&misuse),
+                vec!["IDEMPOTENCY_KEY_REUSED"],
+                "{misuse}"
+            );
             assert_eq!(misuse["order"], serde_json::Value::Null);
         }
         assert_eq!(orders_of(&app).await.len(), orders);
@@ -91,7 +95,11 @@ async fn a_key_past_its_retention_is_processed_as_new(backend: Backend) {
         .await
         .unwrap();
     let later = complete_with(&app, &cart_id, &key, input("tok_visa")).await;
-    assert_eq!(error_codes(&later), vec!["CART_ALREADY_COMPLETED"], "{later}");
+    assert_eq!(
+        error_codes(&later),
+        vec!["CART_ALREADY_COMPLETED"],
+        "{later}"
+    );
     assert_eq!(later["order"]["id"], first["order"]["id"]);
     assert_eq!(app.gateway.authorize_calls(), 1);
 }

@@ -21,7 +21,12 @@ on_both_backends!(
 async fn read_order(app: &TestApp, id: &Value, token: Option<&str>) -> Value {
     let variables = json!({ "id": id, "accessToken": token });
     let (status, body) = app
-        .request(As::Storefront(&app.store), CHECKOUT, Some("Order"), variables)
+        .request(
+            As::Storefront(&app.store),
+            CHECKOUT,
+            Some("Order"),
+            variables,
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.get("errors").is_none(), "{body}");
@@ -39,11 +44,14 @@ async fn a_completed_cart_becomes_a_confirmed_paid_order(backend: Backend) {
     assert_eq!(payload["userErrors"], json!([]), "{payload}");
     let order = &payload["order"];
     assert_eq!(order["status"], "CONFIRMED");
-    assert_eq!(order["financialStatus"], "PAID", "the store captures at once");
+    assert_eq!(
+        order["financialStatus"], "PAID",
+        "the store captures at once"
+    );
     assert_eq!(order["fulfillmentStatus"], "UNFULFILLED");
     assert_eq!(order["email"], "ada@example.com");
-    assert_eq!(order["totalPrice"]["amount"], "37.5");
-    assert_eq!(order["subtotalPrice"]["amount"], "37.5");
+    assert_eq!(order["totalPrice"]["amount"], "37.50");
+    assert_eq!(order["subtotalPrice"]["amount"], "37.50");
     let quantities: Vec<i64> = order["lineItems"]["nodes"]
         .as_array()
         .unwrap()
@@ -53,7 +61,10 @@ async fn a_completed_cart_becomes_a_confirmed_paid_order(backend: Backend) {
     assert_eq!(quantities, vec![2, 1]);
     assert_eq!(order["lineItems"]["nodes"][0]["title"], "Tee");
     assert_eq!(order["shippingAddress"]["city"], "London");
-    assert_eq!(order["billingAddress"]["city"], "London", "billing defaults to shipping");
+    assert_eq!(
+        order["billingAddress"]["city"], "London",
+        "billing defaults to shipping"
+    );
     let steps: Vec<&str> = order["statusHistory"]
         .as_array()
         .unwrap()
@@ -77,7 +88,10 @@ async fn a_completed_cart_becomes_a_confirmed_paid_order(backend: Backend) {
     assert_eq!(payments[0].amount_minor, 3750);
     assert_eq!(payments[0].captured_minor, 3750);
     let gid = ids::encode(GidKind::Order, order_id);
-    assert_eq!(events_about(&app, &gid).await, vec!["orders/create", "orders/paid"]);
+    assert_eq!(
+        events_about(&app, &gid).await,
+        vec!["orders/create", "orders/paid"]
+    );
 }
 
 async fn the_buyer_reads_the_order_with_its_token_and_only_with_it(backend: Backend) {
@@ -91,7 +105,10 @@ async fn the_buyer_reads_the_order_with_its_token_and_only_with_it(backend: Back
     assert_eq!(read["id"], *id);
     assert_eq!(read["status"], "CONFIRMED");
     assert_eq!(read_order(&app, id, None).await, Value::Null);
-    assert_eq!(read_order(&app, id, Some("not-the-token")).await, Value::Null);
+    assert_eq!(
+        read_order(&app, id, Some("not-the-token")).await,
+        Value::Null
+    );
 
     // Another order's token opens only that order.
     let (other_cart, _) = cart_of(&app, 5, 1).await;
@@ -106,9 +123,17 @@ async fn a_declined_card_keeps_the_cart_and_its_stock_for_another_card(backend: 
 
     for token in ["tok_chargeDeclined", "tok_chargeDeclinedInsufficientFunds"] {
         let declined = complete(&app, &cart_id, token).await;
-        assert_eq!(error_codes(&declined), vec!["PAYMENT_DECLINED"], "{declined}");
+        assert_eq!(
+            error_codes(&declined),
+            vec!["PAYMENT_DECLINED"],
+            "{declined}"
+        );
         assert_eq!(declined["order"], Value::Null);
-        assert_eq!(level(&app, &variant).await, (4, 2), "the cart still holds its units");
+        assert_eq!(
+            level(&app, &variant).await,
+            (4, 2),
+            "the cart still holds its units"
+        );
         let cart = cart_op(&app, "Cart", json!({ "id": cart_id })).await;
         assert_eq!(cart["totalQuantity"], 2, "the cart is open again");
     }
@@ -123,8 +148,11 @@ async fn a_declined_card_keeps_the_cart_and_its_stock_for_another_card(backend: 
 
     let paid = complete(&app, &cart_id, "tok_visa").await;
     assert_eq!(paid["userErrors"], json!([]), "{paid}");
-    assert_eq!(paid["order"]["totalPrice"]["amount"], "37.5");
-    assert_eq!(paid["order"]["orderNumber"], 1001, "the declined attempts kept the number");
+    assert_eq!(paid["order"]["totalPrice"]["amount"], "37.50");
+    assert_eq!(
+        paid["order"]["orderNumber"], 1001,
+        "the declined attempts kept the number"
+    );
     assert_eq!(level(&app, &variant).await, (1, 0));
     let order_id = order_uuid(paid["order"]["id"].as_str().unwrap());
     let statuses: Vec<String> = payments_of(&app, order_id)
@@ -153,5 +181,8 @@ async fn orders_are_numbered_per_store_from_1001(backend: Backend) {
         json!({ "cartId": cart_id, "lines": [{ "merchandiseId": variant, "quantity": 1 }] }),
     )
     .await;
-    assert_eq!(refused["userErrors"][0]["code"], "CART_COMPLETED", "{refused}");
+    assert_eq!(
+        refused["userErrors"][0]["code"], "CART_COMPLETED",
+        "{refused}"
+    );
 }

@@ -13,7 +13,9 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use vitrine::payments::TestGateway;
 
-use super::{cart_of, complete_with, error_codes, input, new_key, order_uuid, orders_of, payments_of};
+use super::{
+    cart_of, complete_with, error_codes, input, new_key, order_uuid, orders_of, payments_of,
+};
 use crate::carts::{CART, create_cart, level, stocked_variant};
 use crate::helpers::{As, Backend, TestApp, spawn_app_on, spawn_app_with_gateway};
 use crate::on_both_backends;
@@ -33,11 +35,14 @@ async fn one_key_sent_many_times_at_once_makes_one_order(backend: Backend) {
         let (cart_id, variant) = cart_of(&app, 3, 1).await;
         let key = new_key();
         let senders = rng.random_range(2..=10);
-        let answers = join_all(
-            (0..senders).map(|_| complete_with(&app, &cart_id, &key, input("tok_visa"))),
-        )
-        .await;
-        let orders: Vec<&Value> = answers.iter().map(|a| &a["order"]["id"]).filter(|id| !id.is_null()).collect();
+        let answers =
+            join_all((0..senders).map(|_| complete_with(&app, &cart_id, &key, input("tok_visa"))))
+                .await;
+        let orders: Vec<&Value> = answers
+            .iter()
+            .map(|a| &a["order"]["id"])
+            .filter(|id| !id.is_null())
+            .collect();
         for answer in &answers {
             let codes = error_codes(answer);
             assert!(
@@ -71,7 +76,11 @@ async fn edit(app: &TestApp, operation: &str, variables: Value) -> Value {
         .request(As::Storefront(&app.store), CART, Some(operation), variables)
         .await;
     assert_eq!(status, 200, "{body}");
-    let field = if operation == "CartLinesAdd" { "cartLinesAdd" } else { "cartLinesUpdate" };
+    let field = if operation == "CartLinesAdd" {
+        "cartLinesAdd"
+    } else {
+        "cartLinesUpdate"
+    };
     body["data"][field].clone()
 }
 
@@ -91,10 +100,20 @@ async fn cart_edits_racing_a_checkout_are_paid_for_or_refused(backend: Backend) 
                 tokio::time::sleep(Duration::from_millis(*delay)).await;
                 if index % 2 == 0 {
                     let lines = json!([{ "merchandiseId": variant, "quantity": 1 }]);
-                    edit(app, "CartLinesAdd", json!({ "cartId": cart_id, "lines": lines })).await
+                    edit(
+                        app,
+                        "CartLinesAdd",
+                        json!({ "cartId": cart_id, "lines": lines }),
+                    )
+                    .await
                 } else {
                     let lines = json!([{ "id": line_id, "quantity": 3 }]);
-                    edit(app, "CartLinesUpdate", json!({ "cartId": cart_id, "lines": lines })).await
+                    edit(
+                        app,
+                        "CartLinesUpdate",
+                        json!({ "cartId": cart_id, "lines": lines }),
+                    )
+                    .await
                 }
             }
         });
@@ -105,8 +124,16 @@ async fn cart_edits_racing_a_checkout_are_paid_for_or_refused(backend: Backend) 
         let (paid, edited) = tokio::join!(checkout, join_all(edits));
         assert_eq!(paid["userErrors"], json!([]), "trial {trial}: {paid}");
         for answer in &edited {
-            let codes: Vec<&str> = answer["userErrors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
-            assert!(codes.is_empty() || codes == ["CART_COMPLETED"], "trial {trial}: {answer}");
+            let codes: Vec<&str> = answer["userErrors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["code"].as_str().unwrap())
+                .collect();
+            assert!(
+                codes.is_empty() || codes == ["CART_COMPLETED"],
+                "trial {trial}: {answer}"
+            );
         }
         // What was charged is the order's total, and the total is its lines.
         let order = &paid["order"];
@@ -119,13 +146,23 @@ async fn cart_edits_racing_a_checkout_are_paid_for_or_refused(backend: Backend) 
             .iter()
             .map(|line| line["quantity"].as_i64().unwrap() * 1250)
             .sum();
-        assert_eq!(payments[0].amount_minor, lines_total, "trial {trial}: {order}");
+        assert_eq!(
+            payments[0].amount_minor, lines_total,
+            "trial {trial}: {order}"
+        );
         assert_eq!(payments[0].captured_minor, lines_total);
-        let authorized = app.gateway.recorded_of(payments[0].gateway_reference.as_deref().unwrap()).unwrap();
+        let authorized = app
+            .gateway
+            .recorded_of(payments[0].gateway_reference.as_deref().unwrap())
+            .unwrap();
         assert_eq!(authorized.authorization.amount_minor, lines_total);
     }
     // Every unit sold is in an order, none is still held.
-    let sold: i64 = orders_of(&app).await.iter().map(|o| o.total_minor / 1250).sum();
+    let sold: i64 = orders_of(&app)
+        .await
+        .iter()
+        .map(|o| o.total_minor / 1250)
+        .sum();
     assert_eq!(level(&app, &variant).await, (10_000 - sold, 0));
 }
 
@@ -172,7 +209,14 @@ async fn a_hundred_checkouts_wait_on_a_slow_gateway_without_holding_the_database
     });
     let started = Instant::now();
     let checkouts = async {
-        let answers = join_all(carts.iter().map(|cart| complete_with(&app, cart, &new_key(), input("tok_visa")))).await;
+        let keys: Vec<String> = carts.iter().map(|_| new_key()).collect();
+        let answers = join_all(
+            carts
+                .iter()
+                .zip(&keys)
+                .map(|(cart, key)| complete_with(&app, cart, key, input("tok_visa"))),
+        )
+        .await;
         stop.store(true, Ordering::Relaxed);
         answers
     };
@@ -190,6 +234,9 @@ async fn a_hundred_checkouts_wait_on_a_slow_gateway_without_holding_the_database
     assert_eq!(level(&app, &variant).await, (1_000 - CHECKOUTS as i64, 0));
     // Held across the gateway call, a transaction would last at least its latency; on SQLite
     // (one writer) the checkouts would run one after another, 100 × 0.5 s.
+    println!(
+        "{backend:?}: {CHECKOUTS} checkouts in {elapsed:?}, longest transaction {longest:?} ms"
+    );
     if let Some(longest) = longest {
         assert!(
             longest < GATEWAY_LATENCY.as_millis() as f64 / 2.0,

@@ -55,7 +55,12 @@ async fn malformed_input_is_refused_part_by_part_and_changes_nothing(backend: Ba
 
 async fn unknown_and_expired_carts_are_refused(backend: Backend) {
     let app = spawn_app_on(backend).await;
-    let unknown = complete(&app, "gid://shopify/Cart/0123456789abcdef0123456789abcdef", "tok_visa").await;
+    let unknown = complete(
+        &app,
+        "gid://shopify/Cart/0123456789abcdef0123456789abcdef",
+        "tok_visa",
+    )
+    .await;
     assert_eq!(error_codes(&unknown), vec!["INVALID"]);
     assert_eq!(unknown["userErrors"][0]["field"], json!(["cartId"]));
 
@@ -75,7 +80,11 @@ async fn a_completed_cart_answers_with_its_order(backend: Backend) {
     let again = complete(&app, &cart_id, "tok_visa").await;
     assert_eq!(error_codes(&again), vec!["CART_ALREADY_COMPLETED"]);
     assert_eq!(again["order"]["id"], first["order"]["id"]);
-    assert_eq!(again["orderAccessToken"], Value::Null, "the token is given once");
+    assert_eq!(
+        again["orderAccessToken"],
+        Value::Null,
+        "the token is given once"
+    );
     assert_eq!(orders_of(&app).await.len(), 1);
     assert_eq!(app.gateway.authorize_calls(), 1);
 }
@@ -93,7 +102,10 @@ async fn a_stale_cart_is_refused_before_the_gateway_is_asked(backend: Backend) {
                 inventory_reservation::Column::ExpiresAt,
                 Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
             )
-            .filter(inventory_reservation::Column::VariantId.eq(crate::inventory::variant_uuid(&variant)))
+            .filter(
+                inventory_reservation::Column::VariantId
+                    .eq(crate::inventory::variant_uuid(&variant)),
+            )
             .exec(app.db())
             .await
             .unwrap();
@@ -106,9 +118,24 @@ async fn a_stale_cart_is_refused_before_the_gateway_is_asked(backend: Backend) {
 
         let calls_before = app.gateway.authorize_calls();
         let stale = complete(&app, &stale_cart, "tok_visa").await;
-        assert_eq!(error_codes(&stale), vec!["MERCHANDISE_OUT_OF_STOCK"], "trial {trial}: {stale}");
-        assert_eq!(stale["userErrors"][0]["lineIds"].as_array().unwrap().len(), 1);
-        assert_eq!(app.gateway.authorize_calls(), calls_before, "the gateway was not asked");
-        assert_eq!(level(&app, &variant).await, (0, 0), "nothing was held for the stale cart");
+        assert_eq!(
+            error_codes(&stale),
+            vec!["MERCHANDISE_OUT_OF_STOCK"],
+            "trial {trial}: {stale}"
+        );
+        assert_eq!(
+            stale["userErrors"][0]["lineIds"].as_array().unwrap().len(),
+            1
+        );
+        assert_eq!(
+            app.gateway.authorize_calls(),
+            calls_before,
+            "the gateway was not asked"
+        );
+        assert_eq!(
+            level(&app, &variant).await,
+            (0, 0),
+            "nothing was held for the stale cart"
+        );
     }
 }
