@@ -1,11 +1,17 @@
 //! The `Customer` type: what a signed-in customer may read about their account. Carts return it
 //! too (`CartBuyerIdentity.customer`).
 
-use async_graphql::{ID, Object};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
 use crate::customers;
+use crate::graphql::context;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::orders::Order;
+use crate::graphql::pagination::{self, PageArgs};
 use crate::ids::{self, GidKind};
+use crate::orders;
 
 /// A customer account with the shop.
 pub struct Customer(customers::Customer);
@@ -59,5 +65,36 @@ impl Customer {
     /// When the customer's information last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// The customer's orders, newest first. `query` matches an order name (`#1001`).
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        query: Option<String>,
+    ) -> async_graphql::Result<Connection<String, Order>> {
+        let (db, store) = (context::db(ctx), context::store(ctx));
+        let filter = orders::read::Filter {
+            customer_id: Some(self.0.id),
+            query,
+            ..orders::read::Filter::default()
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let page = pagination::fetch_page(
+            &args,
+            |offset, limit| orders::read::list(db, store, &filter, offset, limit),
+            || orders::read::count(db, store, &filter),
+        )
+        .await
+        .gql()?;
+        Ok(page.connection(Order))
     }
 }
