@@ -27,6 +27,7 @@ use uuid::Uuid;
 pub use input::{Address, CheckoutInput};
 pub use keys::RETENTION as KEY_RETENTION;
 
+use crate::crash;
 use crate::db::Database;
 use crate::error::{AppError, Result};
 use crate::payments::records::{self, PaymentStatus};
@@ -131,9 +132,9 @@ impl Checkout {
             place::Placed::Answered(outcome) => return Ok(outcome),
             place::Placed::Authorize(attempt) => attempt,
         };
-        crash_point("checkout::after_place", store);
+        crash::point("checkout::after_place", store);
         let answer = settle::authorize(self.gateway.as_ref(), &attempt, &request.input).await;
-        crash_point("checkout::after_authorize", store);
+        crash::point("checkout::after_authorize", store);
         let outcome = settle::settle(
             self,
             store,
@@ -168,17 +169,4 @@ impl Checkout {
             .map(|_| ())
             .map_err(|err| AppError::Internal(err.into()))
     }
-}
-
-/// Where a test may make checkout die as a crashing process would (builds with the
-/// `failpoints` feature only; a no-op otherwise). Configured with `return(<store id>)`, it
-/// panics only for that store's checkouts.
-pub fn crash_point(name: &str, store: &Store) {
-    #[cfg(feature = "failpoints")]
-    fail::fail_point!(name, |target: Option<String>| {
-        if target.as_deref() == Some(store.id.to_string().as_str()) {
-            panic!("crash point {name}");
-        }
-    });
-    let _ = (name, store);
 }

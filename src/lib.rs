@@ -13,6 +13,8 @@ pub mod checkout;
 pub mod cli;
 /// Settings from defaults, `vitrine.toml`, the environment and flags.
 pub mod config;
+/// Crash points for the crash tests (the `failpoints` feature).
+pub mod crash;
 /// Customer accounts, their sign-in and access tokens.
 pub mod customers;
 /// The database connection and constraint-violation mapping.

@@ -27,6 +27,7 @@ pub async fn capture(
     let reference = reference_of(payment)?;
     let key = records::operation_key(payment, "capture");
     let answer = gateway.capture(reference, payment.amount_minor, &key).await;
+    crate::crash::point("payments::after_capture", store);
     record(
         db,
         store,

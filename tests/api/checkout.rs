@@ -3,6 +3,7 @@
 //! Shared here: the checkout documents, a buyer's input, and reading orders, payments, keys and
 //! outbox rows back from the database.
 
+mod crashes;
 mod idempotency;
 mod placing;
 mod races;
