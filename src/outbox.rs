@@ -16,6 +16,10 @@ use crate::stores::Store;
 /// What an event reports, spelled as Shopify's webhook topics are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Topic {
+    /// A checkout placed its order and is paying for it (the order is `pending`).
+    CheckoutsCreate,
+    /// A pending checkout changed: its payment was declined or failed, or it was placed again.
+    CheckoutsUpdate,
     OrdersCreate,
     OrdersUpdated,
     OrdersPaid,
@@ -30,6 +34,8 @@ pub enum Topic {
 impl Topic {
     pub fn as_str(self) -> &'static str {
         match self {
+            Topic::CheckoutsCreate => "checkouts/create",
+            Topic::CheckoutsUpdate => "checkouts/update",
             Topic::OrdersCreate => "orders/create",
             Topic::OrdersUpdated => "orders/updated",
             Topic::OrdersPaid => "orders/paid",

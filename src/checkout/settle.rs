@@ -15,6 +15,7 @@ use super::{Checkout, CheckoutInput, Outcome, Refusal, RefusalCode};
 use crate::cart::checkout as cart_checkout;
 use crate::error::{AppError, Result};
 use crate::orders::{self, Actor, Status};
+use crate::outbox::Topic;
 use crate::payments::records::{self as payments, Change, PaymentStatus};
 use crate::payments::{Authorization, AuthorizeRequest, GatewayError, PaymentGateway};
 use crate::stores::{self, Store};
@@ -126,7 +127,7 @@ pub async fn settle(
         }
         Verdict::Declined { code, message } => {
             let detail = json!({"code": code, "message": message});
-            fail(&tx, store, &cart, &payment, Some(code), detail).await?;
+            fail(&tx, store, attempt, &payment, Some(code), detail).await?;
             refused(
                 RefusalCode::PaymentDeclined,
                 "paymentToken",
@@ -137,7 +138,7 @@ pub async fn settle(
             fail(
                 &tx,
                 store,
-                &cart,
+                attempt,
                 &payment,
                 None,
                 json!({"refused": reason}),
@@ -150,7 +151,7 @@ pub async fn settle(
             )
         }
         Verdict::NothingHeld => {
-            fail(&tx, store, &cart, &payment, None, json!({"held": false})).await?;
+            fail(&tx, store, attempt, &payment, None, json!({"held": false})).await?;
             refused(
                 RefusalCode::PaymentFailed,
                 "paymentToken",
@@ -231,7 +232,7 @@ async fn confirm(
 async fn fail(
     db: &impl ConnectionTrait,
     store: &Store,
-    cart: &crate::cart::Cart,
+    attempt: &Attempt,
     payment: &payments::Payment,
     decline_code: Option<String>,
     detail: serde_json::Value,
@@ -243,7 +244,8 @@ async fn fail(
     };
     let payment = payments::settle(db, store, payment, PaymentStatus::Pending, change).await?;
     payments::record(db, store, &payment, "failed", 0, detail).await?;
-    cart_checkout::reopen(db, store, cart).await
+    orders::status::announce(db, store, &attempt.order, Topic::CheckoutsUpdate).await?;
+    cart_checkout::reopen(db, store, &attempt.cart).await
 }
 
 /// The answer stored under a key another party finished.

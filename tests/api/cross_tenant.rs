@@ -74,6 +74,7 @@ async fn fixtures(app: &TestApp, store: &CreatedStore, name: &str) -> Fixtures {
         )
         .await;
     let cart = &body["data"]["cartCreate"]["cart"];
+    let order = placed_order(app, store, &variants[2]).await;
     let text = |v: &Value| v.as_str().expect("an id").to_string();
     BTreeMap::from([
         ("Product", vec![text(&product["id"])]),
@@ -82,7 +83,40 @@ async fn fixtures(app: &TestApp, store: &CreatedStore, name: &str) -> Fixtures {
         ("Page", vec![text(&page)]),
         ("Cart", vec![text(&cart["id"])]),
         ("CartLine", vec![text(&cart["lines"]["nodes"][0]["id"])]),
+        ("Order", vec![order]),
     ])
+}
+
+/// A store's paid order of one unit of `variant`; returns its id.
+async fn placed_order(app: &TestApp, store: &CreatedStore, variant: &str) -> String {
+    let (_, body) = app
+        .request(
+            As::Storefront(store),
+            crate::carts::CART,
+            Some("CartCreate"),
+            json!({ "input": { "lines": [{ "merchandiseId": variant, "quantity": 1 }] } }),
+        )
+        .await;
+    let cart = body["data"]["cartCreate"]["cart"]["id"].clone();
+    let variables = json!({
+        "cartId": cart,
+        "idempotencyKey": Uuid::now_v7().to_string(),
+        "input": crate::checkout::input("tok_visa"),
+    });
+    let (_, body) = app
+        .request(
+            As::Storefront(store),
+            crate::checkout::CHECKOUT,
+            Some("CartComplete"),
+            variables,
+        )
+        .await;
+    let payload = &body["data"]["cartComplete"];
+    assert_eq!(payload["userErrors"], json!([]), "{body}");
+    payload["order"]["id"]
+        .as_str()
+        .expect("an order")
+        .to_string()
 }
 
 /// An ID of `kind` that exists nowhere.
@@ -248,13 +282,12 @@ async fn a_view(app: &TestApp, a: &Fixtures) -> Value {
     let mut seen = Vec::new();
     for ids in a.values() {
         for id in ids {
-            let document = match id.contains("/Cart/") {
-                true => {
-                    "query($id: ID!) { cart(id: $id) { id totalQuantity note lines(first: 10) { nodes { id quantity } } } }"
-                }
-                false => {
-                    "query($id: ID!) { node(id: $id) { id ... on Product { title handle variants(first: 10) { nodes { id price { amount } } } } ... on Collection { title products(first: 10) { nodes { id } } } ... on Page { title body } } }"
-                }
+            let document = if id.contains("/Cart/") {
+                "query($id: ID!) { cart(id: $id) { id totalQuantity note lines(first: 10) { nodes { id quantity } } } }"
+            } else if id.contains("/Order/") {
+                "query($id: ID!) { order(id: $id) { id status financialStatus trackingNumber payments { status } } }"
+            } else {
+                "query($id: ID!) { node(id: $id) { id ... on Product { title handle variants(first: 10) { nodes { id price { amount } } } } ... on Collection { title products(first: 10) { nodes { id } } } ... on Page { title body } } }"
             };
             let (_, body) = app
                 .request(As::Admin(&app.store), document, None, json!({ "id": id }))

@@ -16,6 +16,7 @@ use crate::cart::{self, Cart};
 use crate::checkout::{CheckoutInput, Outcome, Refusal, RefusalCode};
 use crate::error::{AppError, Result};
 use crate::orders::{self, Order, status};
+use crate::outbox::Topic;
 use crate::pricing::{self, PricedLine, PricingRules, Quote};
 use crate::stores::{self, CapturePolicy, Store};
 
@@ -178,15 +179,16 @@ pub async fn write(
     active.confirmed_at = Set(None);
     active.cancelled_at = Set(None);
     active.updated_at = Set(now);
-    let order = match existing {
-        Some(_) => active.update(db).await?,
+    let (order, topic) = match existing {
+        Some(_) => (active.update(db).await?, Topic::CheckoutsUpdate),
         None => {
             let order = active.insert(db).await?;
             status::record_placed(db, store, &order).await?;
-            order
+            (order, Topic::CheckoutsCreate)
         }
     };
     write_lines(db, store, &order, &draft).await?;
+    status::announce(db, store, &order, topic).await?;
     Ok(order)
 }
 

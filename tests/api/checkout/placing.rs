@@ -90,7 +90,7 @@ async fn a_completed_cart_becomes_a_confirmed_paid_order(backend: Backend) {
     let gid = ids::encode(GidKind::Order, order_id);
     assert_eq!(
         events_about(&app, &gid).await,
-        vec!["orders/create", "orders/paid"]
+        vec!["checkouts/create", "orders/create", "orders/paid"]
     );
 }
 
@@ -161,6 +161,20 @@ async fn a_declined_card_keeps_the_cart_and_its_stock_for_another_card(backend: 
         .map(|payment| payment.status)
         .collect();
     assert_eq!(statuses, vec!["failed", "failed", "captured"]);
+    let gid = ids::encode(GidKind::Order, order_id);
+    assert_eq!(
+        events_about(&app, &gid).await,
+        vec![
+            "checkouts/create",
+            "checkouts/update",
+            "checkouts/update",
+            "checkouts/update",
+            "checkouts/update",
+            "orders/create",
+            "orders/paid"
+        ],
+        "placed, declined, placed again, declined, placed again, confirmed, captured"
+    );
     assert_levels_match_the_ledger(&app, &[variant]).await;
 }
 

@@ -1,6 +1,6 @@
 //! Checkout under real concurrency. One key sent many times at once makes one order and one
 //! authorization (T9); cart edits racing a checkout are either in the order and paid for, or
-//! refused (T4); a hundred checkouts waiting on a slow gateway hold no database transaction
+//! refused (T4); 200 checkouts of one variant waiting on a slow gateway hold no database transaction
 //! while they wait (T7).
 
 use std::sync::Arc;
@@ -23,8 +23,19 @@ use crate::on_both_backends;
 on_both_backends!(
     one_key_sent_many_times_at_once_makes_one_order,
     cart_edits_racing_a_checkout_are_paid_for_or_refused,
-    a_hundred_checkouts_wait_on_a_slow_gateway_without_holding_the_database,
 );
+
+// The server runs inside the test's runtime: give it threads, as `serve` has, so that what is
+// measured is the database and not one thread serving 200 requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkouts_wait_on_a_slow_gateway_without_holding_postgres() {
+    checkouts_wait_on_a_slow_gateway_without_holding_the_database(Backend::Postgres).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkouts_wait_on_a_slow_gateway_without_holding_sqlite() {
+    checkouts_wait_on_a_slow_gateway_without_holding_the_database(Backend::Sqlite).await
+}
 
 const SAME_KEY_TRIALS: usize = 40;
 
@@ -166,24 +177,35 @@ async fn cart_edits_racing_a_checkout_are_paid_for_or_refused(backend: Backend) 
     assert_eq!(level(&app, &variant).await, (10_000 - sold, 0));
 }
 
-const CHECKOUTS: usize = 100;
-const GATEWAY_LATENCY: Duration = Duration::from_millis(500);
+/// T7: 200 checkouts of one variant at once, each waiting 2 s on the gateway.
+const CHECKOUTS: usize = 200;
+const GATEWAY_LATENCY: Duration = Duration::from_secs(2);
 
 /// The longest-running open transaction on the app's PostgreSQL database right now, in ms.
 async fn longest_transaction_ms(app: &TestApp) -> f64 {
-    let sql = "SELECT COALESCE(MAX(EXTRACT(EPOCH FROM (clock_timestamp() - xact_start)) * 1000), 0)::float8 AS ms \
+    let sql = "SELECT (EXTRACT(EPOCH FROM (clock_timestamp() - xact_start)) * 1000)::float8 AS ms, \
+               state || ': ' || left(query, 200) AS what \
                FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL \
-               AND pid <> pg_backend_pid()";
+               AND pid <> pg_backend_pid() ORDER BY xact_start LIMIT 1";
     let row = app
         .db()
         .query_one_raw(Statement::from_string(app.db().get_database_backend(), sql))
         .await
-        .unwrap()
         .unwrap();
-    row.try_get::<f64>("", "ms").unwrap()
+    row.map(|row| {
+        let ms = row.try_get::<f64>("", "ms").unwrap();
+        if ms > 100.0 {
+            eprintln!(
+                "{ms} ms: {}",
+                row.try_get::<String>("", "what").unwrap_or_default()
+            );
+        }
+        ms
+    })
+    .unwrap_or(0.0)
 }
 
-async fn a_hundred_checkouts_wait_on_a_slow_gateway_without_holding_the_database(backend: Backend) {
+async fn checkouts_wait_on_a_slow_gateway_without_holding_the_database(backend: Backend) {
     let gateway = TestGateway::new().with_latency(GATEWAY_LATENCY);
     let app = spawn_app_with_gateway(backend, gateway, |settings| {
         settings.checkout_lock_seconds = 30.0;

@@ -76,6 +76,7 @@ async fn merchants_prepare_ship_and_deliver_orders(backend: Backend) {
     assert_eq!(
         events_about(&app, &gid).await,
         vec![
+            "checkouts/create",
             "orders/create",
             "orders/paid",
             "orders/updated",
@@ -164,7 +165,12 @@ async fn cancelling_restocks_and_voids_or_refunds(backend: Backend) {
     let gid = ids::encode(GidKind::Order, order_uuid(held["id"].as_str().unwrap()));
     assert_eq!(
         events_about(&app, &gid).await,
-        vec!["orders/create", "orders/cancelled", "orders/updated"]
+        vec![
+            "checkouts/create",
+            "orders/create",
+            "orders/cancelled",
+            "orders/updated"
+        ]
     );
 }
 
