@@ -11,6 +11,7 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
+use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -171,31 +172,31 @@ pub async fn authorizing(
 /// Stores the final response and lets the key go.
 pub async fn finish(db: &impl ConnectionTrait, key: &Key, outcome: &Outcome) -> Result<()> {
     let response = serde_json::to_value(outcome).map_err(|err| AppError::Internal(err.into()))?;
-    Keys::update_many()
-        .col_expr(
-            idempotency_key::Column::RecoveryPoint,
-            Expr::value(FINISHED),
-        )
-        .col_expr(idempotency_key::Column::Response, Expr::value(response))
-        .col_expr(
-            idempotency_key::Column::LockedAt,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .col_expr(idempotency_key::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(idempotency_key::Column::Id.eq(key.id))
-        .exec(db)
-        .await?;
-    Ok(())
+    let_go(db, key, Some(response)).await
 }
 
 /// Lets the key go without a response: the next request with it (or the completer) resumes.
 pub async fn release(db: &impl ConnectionTrait, key: &Key) -> Result<()> {
-    Keys::update_many()
+    let_go(db, key, None).await
+}
+
+/// Unlocks the key, storing the response (and the recovery point `finished`) when there is one.
+async fn let_go(db: &impl ConnectionTrait, key: &Key, response: Option<Json>) -> Result<()> {
+    let mut update = Keys::update_many()
         .col_expr(
             idempotency_key::Column::LockedAt,
             Expr::value(None::<DateTime<Utc>>),
         )
-        .col_expr(idempotency_key::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(idempotency_key::Column::UpdatedAt, Expr::value(Utc::now()));
+    if let Some(response) = response {
+        update = update
+            .col_expr(
+                idempotency_key::Column::RecoveryPoint,
+                Expr::value(FINISHED),
+            )
+            .col_expr(idempotency_key::Column::Response, Expr::value(response));
+    }
+    update
         .filter(idempotency_key::Column::Id.eq(key.id))
         .exec(db)
         .await?;

@@ -105,15 +105,9 @@ async fn visible_variant(
     {
         return Ok(None);
     }
-    let options = loaders
-        .options_by_product
-        .load_one(variant.product_id)
-        .await?
-        .unwrap_or_default();
-    let names = options.into_iter().map(|(option, _)| option.name).collect();
-    Ok(Some(Node::ProductVariant(ProductVariant::new(
-        variant, names,
-    ))))
+    Ok(Some(Node::ProductVariant(
+        ProductVariant::loaded(ctx, variant).await?,
+    )))
 }
 
 async fn pages(

@@ -47,6 +47,20 @@ impl ProductVariant {
         }
     }
 
+    /// The variant with its product's option names, loaded through the request's loaders.
+    pub async fn loaded(
+        ctx: &Context<'_>,
+        model: product_variant::Model,
+    ) -> async_graphql::Result<Self> {
+        let options = context::loaders(ctx)
+            .options_by_product
+            .load_one(model.product_id)
+            .await?
+            .unwrap_or_default();
+        let names = options.into_iter().map(|(option, _)| option.name).collect();
+        Ok(ProductVariant::new(model, names))
+    }
+
     /// The variant's own ID (the GraphQL `id` field renders it as a global ID).
     pub fn variant_id(&self) -> Uuid {
         self.model.id

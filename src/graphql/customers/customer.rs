@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 
 use crate::customers;
 use crate::graphql::context;
-use crate::graphql::errors::GqlResult;
-use crate::graphql::orders::Order;
-use crate::graphql::pagination::{self, PageArgs};
+use crate::graphql::orders::order::{self, Order};
+use crate::graphql::pagination::PageArgs;
 use crate::ids::{self, GidKind};
 use crate::orders;
 
@@ -76,7 +75,6 @@ impl Customer {
         before: Option<String>,
         query: Option<String>,
     ) -> async_graphql::Result<Connection<String, Order>> {
-        let (db, store) = (context::db(ctx), context::store(ctx));
         let filter = orders::read::Filter {
             customer_id: Some(self.0.id),
             query,
@@ -88,13 +86,6 @@ impl Customer {
             last,
             before,
         };
-        let page = pagination::fetch_page(
-            &args,
-            |offset, limit| orders::read::list(db, store, &filter, offset, limit),
-            || orders::read::count(db, store, &filter),
-        )
-        .await
-        .gql()?;
-        Ok(page.connection(Order))
+        order::page(ctx, context::store(ctx), filter, args).await
     }
 }

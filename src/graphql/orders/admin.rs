@@ -5,12 +5,12 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object, SimpleObject};
 
-use super::order::{Order, OrderCancelReason};
+use super::order::{self, Order, OrderCancelReason};
 use super::parts::OrderStatus;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::graphql::context;
-use crate::graphql::errors::{GqlResult, UserError, with_user_errors};
-use crate::graphql::pagination::{self, PageArgs};
+use crate::graphql::errors::{UserError, with_user_errors};
+use crate::graphql::pagination::PageArgs;
 use crate::ids::{self, GidKind};
 use crate::orders::{self, cancellation, fulfilment};
 
@@ -38,21 +38,13 @@ impl AdminOrderQuery {
             customer_id: None,
             query,
         };
-        let db = context::db(ctx);
         let args = PageArgs {
             first,
             after,
             last,
             before,
         };
-        let page = pagination::fetch_page(
-            &args,
-            |offset, limit| orders::read::list(db, store, &filter, offset, limit),
-            || orders::read::count(db, store, &filter),
-        )
-        .await
-        .gql()?;
-        Ok(page.connection(Order))
+        order::page(ctx, store, filter, args).await
     }
 }
 

@@ -74,6 +74,24 @@ impl OrderCancelReason {
     }
 }
 
+/// A page of the store's orders matching `filter`, newest first.
+pub async fn page(
+    ctx: &Context<'_>,
+    store: &crate::stores::Store,
+    filter: orders::read::Filter,
+    args: PageArgs,
+) -> async_graphql::Result<async_graphql::connection::Connection<String, Order>> {
+    let db = context::db(ctx);
+    let page = pagination::fetch_page(
+        &args,
+        |offset, limit| orders::read::list(db, store, &filter, offset, limit),
+        || orders::read::count(db, store, &filter),
+    )
+    .await
+    .gql()?;
+    Ok(page.connection(Order))
+}
+
 impl Order {
     fn money(&self, minor: i64) -> MoneyV2 {
         let currency = Currency::parse(&self.0.currency).unwrap_or(Currency::USD);

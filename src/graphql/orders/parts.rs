@@ -112,13 +112,7 @@ impl OrderLineItem {
         let Some(variant) = loaders.variant_by_id.load_one(id).await?.flatten() else {
             return Ok(None);
         };
-        let options = loaders
-            .options_by_product
-            .load_one(variant.product_id)
-            .await?
-            .unwrap_or_default();
-        let names = options.into_iter().map(|(option, _)| option.name).collect();
-        Ok(Some(ProductVariant::new(variant, names)))
+        Ok(Some(ProductVariant::loaded(ctx, variant).await?))
     }
 }
 
