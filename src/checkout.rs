@@ -12,6 +12,8 @@
 //! A checkout that stops between phases (a crash, a lost gateway answer) is finished by the same
 //! request retried with its key, or by the completer, which asks the gateway what happened.
 
+#![deny(clippy::float_arithmetic, clippy::float_cmp)]
+
 pub mod completer;
 pub mod input;
 mod keys;

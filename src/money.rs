@@ -2,6 +2,8 @@
 //! minor units as a decimal string happen only here, using the currency's ISO 4217 exponent (two
 //! for USD, none for JPY). No floats touch money.
 
+#![deny(clippy::float_arithmetic, clippy::float_cmp)]
+
 use std::str::FromStr;
 
 use iso_currency::Currency;

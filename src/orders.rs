@@ -2,6 +2,8 @@
 //! state machine (`status`), whose every step is recorded (`order_events`) and announced (the
 //! outbox).
 
+#![deny(clippy::float_arithmetic, clippy::float_cmp)]
+
 pub mod cancellation;
 pub mod fulfilment;
 pub mod numbers;

@@ -2,6 +2,8 @@
 //! follows Stripe's test tokens, and the Stripe adapter (PaymentIntents with manual capture).
 //! Money crosses the gateway as integer minor units, as Stripe takes it (JPY has none).
 
+#![deny(clippy::float_arithmetic, clippy::float_cmp)]
+
 pub mod gateway;
 pub mod operations;
 pub mod records;

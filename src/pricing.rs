@@ -7,6 +7,8 @@
 //! whole minor unit of the amount it applies to (the order's goods or one line); the lines' shares
 //! of an order-level amount then come from `allocate`, never from rounding each line.
 
+#![deny(clippy::float_arithmetic, clippy::float_cmp)]
+
 mod allocation;
 mod discounts;
 mod percent;

@@ -87,6 +87,7 @@ pub async fn history_of(
 /// Which orders a listing shows.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Orders of this status; every status but `pending` when absent.
     pub status: Option<super::Status>,
     pub customer_id: Option<Uuid>,
     /// An order name (`#1001`, `1001`) or part of the buyer's email.
@@ -95,9 +96,12 @@ pub struct Filter {
 
 fn listing(store: &Store, filter: &Filter) -> sea_orm::Select<Orders> {
     let mut select = Orders::find().filter(order::Column::StoreId.eq(store.id));
-    if let Some(status) = filter.status {
-        select = select.filter(order::Column::Status.eq(status.as_str()));
-    }
+    select = match filter.status {
+        Some(status) => select.filter(order::Column::Status.eq(status.as_str())),
+        // A pending order is a checkout still paying (or abandoned after a decline), not yet an
+        // order anyone placed: listed only when asked for.
+        None => select.filter(order::Column::Status.ne(super::Status::Pending.as_str())),
+    };
     if let Some(customer_id) = filter.customer_id {
         select = select.filter(order::Column::CustomerId.eq(customer_id));
     }
