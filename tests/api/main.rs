@@ -14,6 +14,7 @@ mod helpers;
 mod inventory;
 mod limits;
 mod migrations;
+mod outbox;
 mod pages;
 mod query_count;
 mod schema;
