@@ -4,6 +4,7 @@
 
 pub mod collections;
 pub mod content;
+pub mod events;
 pub mod facets;
 pub mod filters;
 pub mod handle;

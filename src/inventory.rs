@@ -1,7 +1,8 @@
 //! Stock: one level per variant (`on_hand`, `reserved`), changed only by guarded single-statement
 //! updates (`levels`), each recorded in the append-only movement ledger (`ledger`) in the same
-//! transaction, so the ledger always sums to the level. Functions here take the caller's
-//! connection or transaction and never begin one.
+//! transaction, so the ledger always sums to the level; the ledger also writes the outbox event
+//! of every change of `on_hand`. Functions here take the caller's connection or transaction and
+//! never begin one.
 
 pub mod ledger;
 pub mod levels;

@@ -1,8 +1,8 @@
 //! The transactional outbox: every change that someone outside must hear about (an order placed
-//! or moved, a payment taken, a product or a stock level changed) writes an event row here, in
-//! the same transaction as the change, so an event exists exactly when its change committed. The
-//! row's id (a UUIDv7, ordered by creation) is the event's stable id; the relay delivers rows
-//! of a store in id order.
+//! or moved, a payment taken, a product, collection or stock level changed) writes an event row
+//! here, in the same transaction as the change, so an event exists exactly when its change
+//! committed. The row's id (a UUIDv7, ordered by creation) is the event's stable id; the relay
+//! delivers rows of a store in id order.
 
 use chrono::Utc;
 use entities::outbox_event;
@@ -29,6 +29,9 @@ pub enum Topic {
     ProductsUpdate,
     ProductsDelete,
     InventoryLevelsUpdate,
+    CollectionsCreate,
+    CollectionsUpdate,
+    CollectionsDelete,
 }
 
 impl Topic {
@@ -45,12 +48,15 @@ impl Topic {
             Topic::ProductsUpdate => "products/update",
             Topic::ProductsDelete => "products/delete",
             Topic::InventoryLevelsUpdate => "inventory_levels/update",
+            Topic::CollectionsCreate => "collections/create",
+            Topic::CollectionsUpdate => "collections/update",
+            Topic::CollectionsDelete => "collections/delete",
         }
     }
 }
 
-/// Appends an event about `subject_gid` (the global id of the order, product or level) and
-/// returns its id. Call inside the transaction of the change.
+/// Appends an event about `subject_gid` (the global id of the order, product, collection or
+/// variant) and returns its id. Call inside the transaction of the change.
 pub async fn record(
     db: &impl ConnectionTrait,
     store: &Store,

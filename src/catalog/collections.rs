@@ -1,6 +1,9 @@
 //! Manual collections: their details and the ordered products they hold. Writes run in the
 //! caller's transaction and lock the collection row first, so two writes to one collection's
-//! products run one after another (positions stay distinct, a product is added once).
+//! products run one after another (positions stay distinct, a product is added once). A write
+//! that changed something ends by writing its outbox event (`collections/create`, `/update`,
+//! `/delete`); adding products already in it, or removing products not in it, changes nothing and
+//! announces nothing.
 
 use chrono::Utc;
 use entities::{collection, collection_product, prelude::*, product};
@@ -11,8 +14,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::handle;
+use super::{events, handle};
 use crate::error::{AppError, InputErrorCode, Result};
+use crate::outbox::Topic;
 use crate::stores::Store;
 
 #[derive(Debug, Clone, Default)]
@@ -66,6 +70,7 @@ pub async fn create_collection(
         input.products.as_deref().unwrap_or_default(),
     )
     .await?;
+    events::announce_collection(db, store, Topic::CollectionsCreate, &collection).await?;
     Ok(collection)
 }
 
@@ -100,7 +105,9 @@ pub async fn update_collection(
         collection.seo_description = Set(input.seo_description);
     }
     collection.updated_at = Set(Utc::now());
-    Ok(collection.update(db).await?)
+    let collection = collection.update(db).await?;
+    events::announce_collection(db, store, Topic::CollectionsUpdate, &collection).await?;
+    Ok(collection)
 }
 
 pub async fn delete_collection(
@@ -116,7 +123,7 @@ pub async fn delete_collection(
     if deleted.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    Ok(())
+    events::announce_collection_deleted(db, store, collection_id).await
 }
 
 /// Appends products to a collection (products already in it keep their place).
@@ -127,7 +134,9 @@ pub async fn add_products(
     product_ids: &[Uuid],
 ) -> Result<collection::Model> {
     let collection = lock_collection(db, store, collection_id).await?;
-    add_members(db, store, collection_id, product_ids).await?;
+    if add_members(db, store, collection_id, product_ids).await? > 0 {
+        events::announce_collection(db, store, Topic::CollectionsUpdate, &collection).await?;
+    }
     Ok(collection)
 }
 
@@ -138,23 +147,27 @@ pub async fn remove_products(
     product_ids: &[Uuid],
 ) -> Result<collection::Model> {
     let collection = lock_collection(db, store, collection_id).await?;
-    CollectionProduct::delete_many()
+    let removed = CollectionProduct::delete_many()
         .filter(collection_product::Column::StoreId.eq(store.id))
         .filter(collection_product::Column::CollectionId.eq(collection_id))
         .filter(collection_product::Column::ProductId.is_in(product_ids.iter().copied()))
         .exec(db)
         .await?;
+    if removed.rows_affected > 0 {
+        events::announce_collection(db, store, Topic::CollectionsUpdate, &collection).await?;
+    }
     Ok(collection)
 }
 
+/// Appends the products not yet in the collection; returns how many it added.
 async fn add_members(
     db: &impl ConnectionTrait,
     store: &Store,
     collection_id: Uuid,
     product_ids: &[Uuid],
-) -> Result<()> {
+) -> Result<usize> {
     if product_ids.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     check_products_exist(db, store, product_ids).await?;
     let members = CollectionProduct::find()
@@ -178,10 +191,11 @@ async fn add_members(
             position: Set(position),
         });
     }
-    if !rows.is_empty() {
+    let added = rows.len();
+    if added > 0 {
         CollectionProduct::insert_many(rows).exec(db).await?;
     }
-    Ok(())
+    Ok(added)
 }
 
 /// Refuses the first id that names no product of the store.

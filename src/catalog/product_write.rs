@@ -1,5 +1,6 @@
 //! Creating, updating and deleting products, in the caller's transaction: an invalid input
-//! returns an error before the caller commits, so it changes nothing.
+//! returns an error before the caller commits, so it changes nothing. A write that succeeds ends
+//! by writing its outbox event (`events`), so the event commits or rolls back with it.
 
 use chrono::Utc;
 use entities::{prelude::*, product, product_image, product_option, product_tag, product_variant};
@@ -9,6 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::events::{self, ProductSnapshot};
 use super::product_input::{
     ImageInput, ProductInput, VariantInput, check_images, check_new_product, check_option_names,
     check_tags, check_variant_count,
@@ -20,7 +22,8 @@ use super::variant_write::{
 use super::{ProductStatus, handle};
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::inventory::levels;
-use crate::stores::Store;
+use crate::outbox::Topic;
+use crate::stores::{self, Store};
 
 /// Creates a product with its options, variants (and their stock), images and tags.
 pub async fn create_product(
@@ -39,10 +42,19 @@ pub async fn create_product(
     let product_id = insert_product(db, store, title, handle, input).await?;
     replace_tags(db, store, product_id, &tags).await?;
     insert_options(db, store, product_id, &option_names).await?;
-    insert_variants(db, store, product_id, &checked, 1).await?;
+    let variants = insert_variants(db, store, product_id, &checked, 1).await?;
     sync_option_values(db, store, product_id).await?;
     replace_images(db, store, product_id, &images).await?;
-    refresh_price_range(db, store, product_id).await
+    let product = refresh_price_range(db, store, product_id).await?;
+    let snapshot = ProductSnapshot {
+        product: &product,
+        currency,
+        tags: Some(&tags),
+        variants: Some(&variants),
+        known_stock: &events::opening_stock(&variants, &checked),
+    };
+    events::announce_product(db, store, Topic::ProductsCreate, snapshot).await?;
+    Ok(product)
 }
 
 /// The variants of a new product: those given, or one default variant for a product without
@@ -162,15 +174,28 @@ pub async fn update_product(
     if input.seo_description.is_some() {
         product.seo_description = Set(input.seo_description);
     }
-    if let Some(tags) = &input.tags {
-        replace_tags(db, store, product_id, &check_tags(tags)?).await?;
+    let tags = input.tags.as_deref().map(check_tags).transpose()?;
+    if let Some(tags) = &tags {
+        replace_tags(db, store, product_id, tags).await?;
     }
     if let Some(images) = &input.images {
         check_images(images)?;
         replace_images(db, store, product_id, images).await?;
     }
     product.updated_at = Set(Utc::now());
-    Ok(product.update(db).await?)
+    let product = product.update(db).await?;
+    // Prices render in the request's copy of the store rather than a locked read: its currency
+    // can change only while every price is zero, so a stale copy at worst renders a zero with the
+    // old currency's decimals.
+    let snapshot = ProductSnapshot {
+        product: &product,
+        currency: stores::currency(store),
+        tags: tags.as_deref(),
+        variants: None,
+        known_stock: &[],
+    };
+    events::announce_product(db, store, Topic::ProductsUpdate, snapshot).await?;
+    Ok(product)
 }
 
 /// Deletes a product; its variants, options, images, tags and stock go with it (the stock
@@ -195,7 +220,7 @@ pub async fn delete_product(
         .filter(product::Column::Id.eq(product_id))
         .exec(db)
         .await?;
-    Ok(())
+    events::announce_product_deleted(db, store, product_id).await
 }
 
 async fn replace_tags(

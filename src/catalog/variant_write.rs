@@ -2,9 +2,8 @@
 //! denormalised price range in step. Every function locks the product row first
 //! (`product_read::lock_product`), so two writes to one product's variants run one after
 //! another and the price range is recomputed from the variants as the last write left them.
-//! Functions run in the caller's transaction.
-
-use std::collections::HashMap;
+//! Functions run in the caller's transaction and end by writing the product's one
+//! `products/update` event, however many variants they changed.
 
 use chrono::Utc;
 use entities::{prelude::*, product, product_option, product_option_value, product_variant};
@@ -15,6 +14,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::events::{self, ProductSnapshot};
 use super::product_input::{
     CheckedVariant, VariantInput, check_variant, check_variant_count, variant_title,
 };
@@ -22,6 +22,7 @@ use super::product_read::lock_product;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::inventory::levels;
 use crate::money::CurrencyCode;
+use crate::outbox::Topic;
 use crate::stores::{self, Store};
 
 /// Adds variants to a product; each may carry an initial stock quantity.
@@ -42,7 +43,10 @@ pub async fn bulk_create_variants(
     let next_position = existing.iter().map(|v| v.position).max().unwrap_or(0) + 1;
     let created = insert_variants(db, store, product_id, &checked, next_position).await?;
     sync_option_values(db, store, product_id).await?;
-    refresh_price_range(db, store, product_id).await?;
+    let product = refresh_price_range(db, store, product_id).await?;
+    let all = [existing, created.clone()].concat();
+    let known_stock = events::opening_stock(&created, &checked);
+    announce(db, store, &product, currency, &all, &known_stock).await?;
     Ok(created)
 }
 
@@ -58,30 +62,27 @@ pub async fn bulk_update_variants(
     lock_product(db, store, product_id)
         .await
         .map_err(|err| err.missing_at(&["productId"]))?;
-    let existing: HashMap<Uuid, product_variant::Model> = variants_of(db, store, product_id)
-        .await?
-        .into_iter()
-        .map(|variant| (variant.id, variant))
-        .collect();
+    let mut current = variants_of(db, store, product_id).await?;
     let option_count = options_of(db, store, product_id).await?.len();
     let checked = check_all(currency, &variants, option_count, false)?;
     let mut updated = Vec::with_capacity(variants.len());
     for (index, (input, change)) in variants.iter().zip(checked).enumerate() {
-        let current = input
-            .id
-            .and_then(|id| existing.get(&id))
+        let at = current
+            .iter()
+            .position(|variant| Some(variant.id) == input.id)
             .ok_or_else(|| {
                 AppError::invalid(
                     &["variants", &index.to_string(), "id"],
                     InputErrorCode::NotFound,
                     "no variant with this id on the product",
                 )
-            })?
-            .clone();
-        updated.push(apply_change(db, current, change).await?);
+            })?;
+        current[at] = apply_change(db, current[at].clone(), change).await?;
+        updated.push(current[at].clone());
     }
     sync_option_values(db, store, product_id).await?;
-    refresh_price_range(db, store, product_id).await?;
+    let product = refresh_price_range(db, store, product_id).await?;
+    announce(db, store, &product, currency, &current, &[]).await?;
     Ok(updated)
 }
 
@@ -125,7 +126,35 @@ pub async fn bulk_delete_variants(
         .exec(db)
         .await?;
     sync_option_values(db, store, product_id).await?;
-    refresh_price_range(db, store, product_id).await
+    let product = refresh_price_range(db, store, product_id).await?;
+    let remaining: Vec<_> = existing
+        .into_iter()
+        .filter(|variant| !variant_ids.contains(&variant.id))
+        .collect();
+    // The request's copy of the store, as in `product_write::update_product`.
+    let currency = stores::currency(store);
+    announce(db, store, &product, currency, &remaining, &[]).await?;
+    Ok(product)
+}
+
+/// Writes the product's `products/update` event with all its variants as this write left them;
+/// `known_stock` gives the units of the variants it just created.
+async fn announce(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product: &product::Model,
+    currency: CurrencyCode,
+    variants: &[product_variant::Model],
+    known_stock: &[(Uuid, i64)],
+) -> Result<()> {
+    let snapshot = ProductSnapshot {
+        product,
+        currency,
+        tags: None,
+        variants: Some(variants),
+        known_stock,
+    };
+    events::announce_product(db, store, Topic::ProductsUpdate, snapshot).await
 }
 
 /// The store's currency as it is now, holding the store row so that it cannot change before the

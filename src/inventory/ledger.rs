@@ -1,13 +1,22 @@
 //! The append-only stock ledger: one row per change of a level, with the change of `on_hand` and
 //! `reserved` and the on-hand quantity after it. Rows are only ever inserted, in the transaction
 //! that changes the level, so for every variant the deltas sum to its level.
+//!
+//! Every level change passes through `record`, so it is also where stock changes are announced:
+//! a movement of `on_hand` (a count, a sale, a restock, stock leaving with its variant) writes an
+//! `inventory_levels/update` outbox row in the same transaction. Movements of `reserved` alone
+//! (carts holding and releasing units) announce nothing: they are the hot path, and what they
+//! change is a hold, not the stock.
 
 use chrono::Utc;
 use entities::{inventory_level, inventory_movement, prelude::*};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::Result;
+use crate::ids::{self, GidKind};
+use crate::outbox::{self, Topic};
 use crate::stores::Store;
 
 /// Why a level changed.
@@ -47,7 +56,8 @@ pub struct Movement<'a> {
     pub reference: Option<&'a str>,
 }
 
-/// Appends a movement; a change that moves nothing is not recorded.
+/// Appends a movement, and announces it when it moved `on_hand`; a change that moves nothing is
+/// not recorded.
 pub async fn record(
     db: &impl ConnectionTrait,
     store: &Store,
@@ -71,6 +81,34 @@ pub async fn record(
         created_at: Set(Utc::now()),
     }
     .insert(db)
+    .await?;
+    if on_hand_delta != 0 {
+        announce(db, store, movement.after).await?;
+    }
+    Ok(())
+}
+
+/// Writes `inventory_levels/update` for a level as the movement left it, shaped like Shopify's
+/// inventory level webhook; the inventory item is the variant.
+async fn announce(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    level: &inventory_level::Model,
+) -> Result<()> {
+    let variant_gid = ids::encode(GidKind::ProductVariant, level.variant_id);
+    let payload = json!({
+        "inventory_item_id": variant_gid,
+        "available": level.on_hand - level.reserved,
+        "on_hand": level.on_hand,
+        "updated_at": level.updated_at,
+    });
+    outbox::record(
+        db,
+        store,
+        Topic::InventoryLevelsUpdate,
+        variant_gid,
+        payload,
+    )
     .await?;
     Ok(())
 }

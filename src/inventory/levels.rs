@@ -7,7 +7,7 @@
 //!
 //! A request that changes several variants changes them in ascending variant id order, so two
 //! requests take row locks in the same order and never deadlock. Every change writes its ledger
-//! row in the caller's transaction.
+//! row (and, when it moves `on_hand`, its outbox event) in the caller's transaction.
 
 use chrono::Utc;
 use entities::{inventory_level, prelude::*};
@@ -297,6 +297,7 @@ pub async fn retire(
         let gone = Level {
             on_hand: 0,
             reserved: 0,
+            updated_at: Utc::now(),
             ..level.clone()
         };
         let movement = Movement {

@@ -15,6 +15,7 @@ mod inventory;
 mod limits;
 mod migrations;
 mod orders;
+mod outbox;
 mod pages;
 mod query_count;
 mod schema;
