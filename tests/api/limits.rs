@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, sized_product, spawn_app};
+use crate::helpers::{As, TestApp, quiet_app, sized_product, spawn_app};
 
 /// Variables for every operation of the client documents (extra ones are ignored).
 fn client_variables(handle: &str, product_id: &Value) -> Value {
@@ -104,7 +104,7 @@ fn first_code(body: &Value) -> &Value {
 
 #[tokio::test]
 async fn a_costly_query_is_refused_before_it_runs() {
-    let app = spawn_app().await;
+    let app = quiet_app().await;
     app.create_product(sized_product("Cheap Tee", "CH")).await;
     app.storefront("{ shop { name } }", json!({})).await;
     let page = "products(first: 250) { nodes { id title variants(first: 100) { nodes { id title price { amount } } } } }";

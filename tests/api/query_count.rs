@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, sized_product, spawn_app_with};
+use crate::helpers::{TestApp, quiet_app, sized_product};
 
 const COLLECTION: &str =
     include_str!("../../schema/operations/storefront/collection_products.graphql");
@@ -90,14 +90,4 @@ async fn a_product_page_costs_the_same_statements_for_3_and_60_variants_every_ti
         counts.iter().all(|(_, n)| *n == expected),
         "every product page costs the same: {counts:?}"
     );
-}
-
-/// A server whose background work (the sweep of expired holds, the completer) stays out of the
-/// counts: each runs once at start and then not for an hour.
-async fn quiet_app() -> TestApp {
-    spawn_app_with(Backend::Postgres, |settings| {
-        settings.hold_sweep_seconds = 3600.0;
-        settings.completer_tick_seconds = 3600.0;
-    })
-    .await
 }
