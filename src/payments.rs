@@ -17,7 +17,8 @@ use chrono::TimeDelta;
 use crate::config::Settings;
 
 pub use gateway::{
-    Authorization, AuthorizationStatus, AuthorizeRequest, GatewayError, PaymentGateway, Refund,
+    Authorization, AuthorizationStatus, AuthorizeRequest, GatewayError, KeyedAuthorization,
+    PaymentGateway, Refund,
 };
 pub use stripe::{StripeConfig, StripeGateway};
 pub use test_gateway::TestGateway;
