@@ -1,9 +1,11 @@
 //! Payments: the `PaymentGateway` trait every gateway implements, the built-in test gateway that
-//! follows Stripe's test tokens, and the Stripe adapter (PaymentIntents with manual capture).
+//! follows Stripe's test tokens, the Stripe adapter (PaymentIntents with manual capture), our
+//! payment records and their operations, and reconciliation of those records with the gateway.
 //! Money crosses the gateway as integer minor units, as Stripe takes it (JPY has none).
 
 pub mod gateway;
 pub mod operations;
+pub mod reconcile;
 pub mod records;
 pub mod stripe;
 pub mod test_gateway;

@@ -17,6 +17,7 @@ mod migrations;
 mod orders;
 mod pages;
 mod query_count;
+mod reconciliation;
 mod schema;
 mod smoke;
 mod stores;
