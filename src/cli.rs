@@ -1,5 +1,5 @@
-//! The `vitrine` command line: `serve` (the default), `migrate`, `store create`, `seed --demo`
-//! and `export-schema`. Each command reads the layered settings, then does one thing.
+//! The `vitrine` command line: `serve` (the default), `migrate`, `store create`, `seed --demo`,
+//! `reconcile` and `export-schema`. Each command reads the layered settings, then does one thing.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use crate::config::{Overrides, Settings};
 use crate::db::{self, Database};
 use crate::startup::{self, Application};
 use crate::stores::{self, CreatedStore};
-use crate::{graphql, seed, telemetry};
+use crate::{graphql, payments, seed, telemetry};
 
 const DEMO_DOMAIN: &str = "demo.vitrine.localhost";
 const DEMO_TOKENS_FILE: &str = "demo-store.json";
@@ -55,6 +55,12 @@ enum Command {
         /// The demo store's domain.
         #[arg(long, default_value = DEMO_DOMAIN)]
         domain: String,
+    },
+    /// Compare payments with the gateway's books once, repair every mismatch, print the report.
+    Reconcile {
+        /// How far back to look, in hours (default: the `reconcile_lookback_hours` setting).
+        #[arg(long)]
+        lookback_hours: Option<f64>,
     },
     /// Print the GraphQL schema (SDL).
     ExportSchema {
@@ -118,6 +124,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let created = seed_demo(&db, &domain).await?;
             print_store(&created, false)
         }
+        Command::Reconcile { lookback_hours } => {
+            let mut settings = settings;
+            if let Some(hours) = lookback_hours {
+                settings.reconcile_lookback_hours = hours;
+            }
+            reconcile(&settings).await
+        }
         Command::ExportSchema { output } => {
             let sdl = graphql::sdl();
             match output {
@@ -147,6 +160,21 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let demo = demo_store(db, &demo_file).await?;
     announce(app.port(), &settings, demo.as_ref(), stores);
     app.run_until_stopped().await
+}
+
+/// One reconciliation pass with the configured gateway; prints its report.
+async fn reconcile(settings: &Settings) -> anyhow::Result<()> {
+    let options = startup::reconcile_options(settings)?;
+    let db = migrated(settings).await?;
+    let checkout = startup::checkout_for(settings, &db, payments::gateway_from(settings)?)?;
+    match payments::reconcile::pass(&checkout, options)
+        .await
+        .map_err(describe)?
+    {
+        Some(report) => print!("{report}"),
+        None => println!("another instance is reconciling right now; nothing done"),
+    }
+    Ok(())
 }
 
 async fn seed_demo(db: &Database, domain: &str) -> anyhow::Result<CreatedStore> {

@@ -37,6 +37,10 @@ pub struct Settings {
     pub completer_grace_seconds: f64,
     /// How often the completer looks for unfinished checkouts and payments.
     pub completer_tick_seconds: f64,
+    /// How often payments are reconciled with the gateway's books (one instance at a time).
+    pub reconcile_interval_seconds: f64,
+    /// How far back reconciliation looks, in hours: longer than an authorization lives.
+    pub reconcile_lookback_hours: f64,
     /// Stripe's secret key (`sk_…`); with none, payments go to the built-in test gateway.
     #[serde(default)]
     pub stripe_secret_key: Option<Secret>,
@@ -77,7 +81,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 13] = [
+const ENVIRONMENT: [(&str, &str); 15] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -91,6 +95,14 @@ const ENVIRONMENT: [(&str, &str); 13] = [
     ("checkout_lock_seconds", "VITRINE_CHECKOUT_LOCK_SECONDS"),
     ("completer_grace_seconds", "VITRINE_COMPLETER_GRACE_SECONDS"),
     ("completer_tick_seconds", "VITRINE_COMPLETER_TICK_SECONDS"),
+    (
+        "reconcile_interval_seconds",
+        "VITRINE_RECONCILE_INTERVAL_SECONDS",
+    ),
+    (
+        "reconcile_lookback_hours",
+        "VITRINE_RECONCILE_LOOKBACK_HOURS",
+    ),
     ("stripe_secret_key", "STRIPE_SECRET_KEY"),
     ("stripe_api_base", "STRIPE_API_BASE"),
     ("gateway_timeout_seconds", "VITRINE_GATEWAY_TIMEOUT_SECONDS"),
@@ -113,6 +125,8 @@ impl Settings {
             .set_default("checkout_lock_seconds", 30.0)?
             .set_default("completer_grace_seconds", 10.0)?
             .set_default("completer_tick_seconds", 1.0)?
+            .set_default("reconcile_interval_seconds", 600.0)?
+            .set_default("reconcile_lookback_hours", 192.0)?
             .set_default("stripe_api_base", crate::payments::stripe::DEFAULT_API_BASE)?
             .set_default("gateway_timeout_seconds", 10.0)?
             .add_source(config::File::from(file.as_path()).required(false));

@@ -1,11 +1,13 @@
 //! Payments: the `PaymentGateway` trait every gateway implements, the built-in test gateway that
-//! follows Stripe's test tokens, and the Stripe adapter (PaymentIntents with manual capture).
+//! follows Stripe's test tokens, the Stripe adapter (PaymentIntents with manual capture), our
+//! payment records and their operations, and reconciliation of those records with the gateway.
 //! Money crosses the gateway as integer minor units, as Stripe takes it (JPY has none).
 
 #![deny(clippy::float_arithmetic, clippy::float_cmp)]
 
 pub mod gateway;
 pub mod operations;
+pub mod reconcile;
 pub mod records;
 pub mod stripe;
 pub mod test_gateway;
@@ -19,7 +21,8 @@ use chrono::TimeDelta;
 use crate::config::Settings;
 
 pub use gateway::{
-    Authorization, AuthorizationStatus, AuthorizeRequest, GatewayError, PaymentGateway, Refund,
+    Authorization, AuthorizationStatus, AuthorizeRequest, GatewayError, KeyedAuthorization,
+    PaymentGateway, Refund,
 };
 pub use stripe::{StripeConfig, StripeGateway};
 pub use test_gateway::TestGateway;

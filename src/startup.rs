@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::db::{self, Database};
 use crate::graphql;
 use crate::http::{self, HttpState};
-use crate::payments::{self, PaymentGateway};
+use crate::payments::{self, PaymentGateway, reconcile};
 use crate::workers::{self, Ticks};
 
 /// What every request shares: the database, the cache and checkout (with its gateway).
@@ -53,14 +53,13 @@ impl Application {
             hold_sweep: seconds(settings.hold_sweep_seconds, "hold_sweep_seconds")?,
             completer: seconds(settings.completer_tick_seconds, "completer_tick_seconds")?,
             completer_grace: seconds(settings.completer_grace_seconds, "completer_grace_seconds")?,
+            reconcile: seconds(
+                settings.reconcile_interval_seconds,
+                "reconcile_interval_seconds",
+            )?,
+            reconcile_options: reconcile_options(settings)?,
         };
-        let lock = seconds(settings.checkout_lock_seconds, "checkout_lock_seconds")?;
-        let checkout = Checkout {
-            db: db.clone(),
-            gateway,
-            lock_timeout: chrono::Duration::from_std(lock)
-                .context("checkout_lock_seconds is too large")?,
-        };
+        let checkout = checkout_for(settings, &db, gateway)?;
         Ok(Application {
             listener,
             state: AppState {
@@ -105,6 +104,40 @@ impl Application {
         }
         served
     }
+}
+
+/// Checkout on `db`, paying through `gateway`, with the settings' lock timeout.
+pub fn checkout_for(
+    settings: &Settings,
+    db: &Database,
+    gateway: Arc<dyn PaymentGateway>,
+) -> anyhow::Result<Checkout> {
+    let lock = seconds(settings.checkout_lock_seconds, "checkout_lock_seconds")?;
+    Ok(Checkout {
+        db: db.clone(),
+        gateway,
+        lock_timeout: chrono::Duration::from_std(lock)
+            .context("checkout_lock_seconds is too large")?,
+    })
+}
+
+/// What a reconciliation pass looks at: the settings' lookback, and the completer's grace as
+/// the time it leaves a payment to whoever last changed it.
+pub fn reconcile_options(settings: &Settings) -> anyhow::Result<reconcile::Options> {
+    let hours = settings.reconcile_lookback_hours;
+    let lookback = Duration::try_from_secs_f64(hours * 3600.0)
+        .ok()
+        .filter(|lookback| !lookback.is_zero())
+        .with_context(|| {
+            format!("reconcile_lookback_hours must be a positive number of hours, not {hours}")
+        })?;
+    let grace = seconds(settings.completer_grace_seconds, "completer_grace_seconds")?;
+    let chrono =
+        |d| chrono::Duration::from_std(d).context("a duration in the settings is too large");
+    Ok(reconcile::Options {
+        lookback: chrono(lookback)?,
+        settle_after: chrono(grace)?,
+    })
 }
 
 /// A positive number of seconds from the settings.

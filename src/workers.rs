@@ -1,6 +1,7 @@
-//! Background work every server runs: releasing expired stock holds and completing checkouts and
-//! payments left half done. Each worker wakes on its tick and takes its work with
-//! `FOR UPDATE SKIP LOCKED`, so any number of servers can run them together.
+//! Background work every server runs: releasing expired stock holds, completing checkouts and
+//! payments left half done, and reconciling payments with the gateway. Each worker wakes on its
+//! tick and takes its work with `FOR UPDATE SKIP LOCKED` (reconciliation: an advisory lock), so
+//! any number of servers can run them together.
 
 use std::future::Future;
 use std::time::Duration;
@@ -9,18 +10,26 @@ use crate::cart;
 use crate::checkout::{self, Checkout};
 use crate::db::Database;
 use crate::error::Result;
+use crate::payments::reconcile;
 
-/// How often each worker wakes, and how long the completer leaves work to its first owner.
+/// How often each worker wakes, how long the completer leaves work to its first owner, and what
+/// reconciliation looks at.
 #[derive(Debug, Clone, Copy)]
 pub struct Ticks {
     pub hold_sweep: Duration,
     pub completer: Duration,
     pub completer_grace: Duration,
+    /// Also the wait before the first pass: a fleet restarting together does not reconcile at
+    /// once, and the completer has first go at what a restart left.
+    pub reconcile: Duration,
+    pub reconcile_options: reconcile::Options,
 }
 
 /// Starts every worker; they run until the returned handles are aborted.
 pub fn spawn(db: Database, checkout: Checkout, ticks: Ticks) -> Vec<tokio::task::JoinHandle<()>> {
     let grace = chrono::Duration::from_std(ticks.completer_grace).unwrap_or(chrono::Duration::MAX);
+    let reconciler = checkout.clone();
+    let options = ticks.reconcile_options;
     vec![
         tokio::spawn(every(ticks.hold_sweep, "hold sweep", move || {
             let db = db.clone();
@@ -30,7 +39,30 @@ pub fn spawn(db: Database, checkout: Checkout, ticks: Ticks) -> Vec<tokio::task:
             let checkout = checkout.clone();
             async move { checkout::completer::pass(&checkout, grace).await }
         })),
+        tokio::spawn(every_after(
+            ticks.reconcile,
+            ticks.reconcile,
+            "reconciliation",
+            move || {
+                let checkout = reconciler.clone();
+                async move { reconcile(&checkout, options).await }
+            },
+        )),
     ]
+}
+
+/// One reconciliation pass, its report logged; returns how many mismatches it found.
+async fn reconcile(checkout: &Checkout, options: reconcile::Options) -> Result<usize> {
+    let Some(report) = reconcile::pass(checkout, options).await? else {
+        tracing::debug!("another instance is reconciling");
+        return Ok(0);
+    };
+    if report.is_clean() {
+        tracing::debug!(checked = report.checked, "payments agree with the gateway");
+    } else {
+        tracing::warn!(%report, "reconciliation found payments that disagreed with the gateway");
+    }
+    Ok(report.total().found)
 }
 
 /// Runs `work` every `tick`, forever; a failed pass is logged and retried on the next tick.
@@ -39,7 +71,17 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<usize>>,
 {
-    let mut interval = tokio::time::interval(tick);
+    every_after(Duration::ZERO, tick, name, work).await
+}
+
+/// `every`, the first time after `first`.
+async fn every_after<F, Fut>(first: Duration, tick: Duration, name: &'static str, work: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<usize>>,
+{
+    let start = tokio::time::Instant::now() + first;
+    let mut interval = tokio::time::interval_at(start, tick);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;

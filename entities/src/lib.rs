@@ -29,4 +29,5 @@ pub mod product_option;
 pub mod product_option_value;
 pub mod product_tag;
 pub mod product_variant;
+pub mod reconciliation_event;
 pub mod store;

@@ -26,4 +26,5 @@ pub use crate::product_option::Entity as ProductOption;
 pub use crate::product_option_value::Entity as ProductOptionValue;
 pub use crate::product_tag::Entity as ProductTag;
 pub use crate::product_variant::Entity as ProductVariant;
+pub use crate::reconciliation_event::Entity as ReconciliationEvent;
 pub use crate::store::Entity as Store;

@@ -12,6 +12,7 @@ mod m0006_idempotency_and_outbox;
 mod m0007_stock_rules_and_tenant_indexes;
 mod m0008_hold_sweep_indexes;
 mod m0009_checkout;
+mod m0010_reconciliation_events;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_stock_rules_and_tenant_indexes::Migration),
             Box::new(m0008_hold_sweep_indexes::Migration),
             Box::new(m0009_checkout::Migration),
+            Box::new(m0010_reconciliation_events::Migration),
         ]
     }
 }

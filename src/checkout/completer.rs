@@ -74,6 +74,59 @@ pub async fn finish_stuck_checkouts(checkout: &Checkout, settle_after: Duration)
 
 async fn finish_one(checkout: &Checkout, key: &keys::Key) -> Result<()> {
     let store = store_of(checkout, key.store_id).await?;
+    let attempt = attempt_of(checkout, &store, key).await?;
+    let verdict = match checkout
+        .gateway
+        .find_authorization(&attempt.payment.idempotency_key)
+        .await
+    {
+        Ok(Some(authorization)) => Verdict::Approved(authorization),
+        Ok(None) => Verdict::NothingHeld,
+        Err(err) => Verdict::Unknown(err.to_string()),
+    };
+    settle::settle(checkout, &store, &attempt, verdict, Actor::Completer).await?;
+    Ok(())
+}
+
+/// What became of a payment reconciliation asked to settle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Settling {
+    Settled,
+    /// A live request holds the payment's checkout key: it settles the payment itself.
+    Busy,
+    /// No checkout key names the payment.
+    NoKey,
+}
+
+/// Settles a `pending` payment on what reconciliation learned from the gateway, the way a stopped
+/// checkout is settled (through its key, unless a live request holds it).
+pub(crate) async fn settle_payment(
+    checkout: &Checkout,
+    store: &Store,
+    payment: &Payment,
+    verdict: Verdict,
+) -> Result<Settling> {
+    let key = Keys::find()
+        .filter(idempotency_key::Column::StoreId.eq(store.id))
+        .filter(idempotency_key::Column::PaymentId.eq(payment.id))
+        .one(checkout.db.reader())
+        .await?;
+    let Some(key) = key else {
+        return Ok(Settling::NoKey);
+    };
+    if key
+        .locked_at
+        .is_some_and(|at| at >= Utc::now() - checkout.lock_timeout)
+    {
+        return Ok(Settling::Busy);
+    }
+    let attempt = attempt_of(checkout, store, &key).await?;
+    settle::settle(checkout, store, &attempt, verdict, Actor::Completer).await?;
+    Ok(Settling::Settled)
+}
+
+/// The order, payment and cart a checkout key placed.
+async fn attempt_of(checkout: &Checkout, store: &Store, key: &keys::Key) -> Result<Attempt> {
     let missing = || {
         AppError::Internal(anyhow::anyhow!(
             "stopped checkout {} lost its order",
@@ -81,32 +134,21 @@ async fn finish_one(checkout: &Checkout, key: &keys::Key) -> Result<()> {
         ))
     };
     let db = checkout.db.reader();
-    let order = orders::find(db, &store, key.order_id.ok_or_else(missing)?)
+    let order = orders::find(db, store, key.order_id.ok_or_else(missing)?)
         .await?
         .ok_or_else(missing)?;
-    let payment = payments::find(db, &store, key.payment_id.ok_or_else(missing)?)
+    let payment = payments::find(db, store, key.payment_id.ok_or_else(missing)?)
         .await?
         .ok_or_else(missing)?;
-    let cart = crate::cart::read::find_by_id(db, &store, key.cart_id)
+    let cart = crate::cart::read::find_by_id(db, store, key.cart_id)
         .await?
         .ok_or_else(missing)?;
-    let verdict = match checkout
-        .gateway
-        .find_authorization(&payment.idempotency_key)
-        .await
-    {
-        Ok(Some(authorization)) => Verdict::Approved(authorization),
-        Ok(None) => Verdict::NothingHeld,
-        Err(err) => Verdict::Unknown(err.to_string()),
-    };
-    let attempt = Attempt {
+    Ok(Attempt {
         key: key.clone(),
         cart,
         order,
         payment,
-    };
-    settle::settle(checkout, &store, &attempt, verdict, Actor::Completer).await?;
-    Ok(())
+    })
 }
 
 /// What a payment is owed.

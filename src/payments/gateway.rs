@@ -44,6 +44,14 @@ pub struct Authorization {
     pub expires_at: DateTime<Utc>,
 }
 
+/// An authorization with the `authorize` idempotency key it was created under: how
+/// reconciliation ties the gateway's books to our payments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedAuthorization {
+    pub idempotency_key: String,
+    pub authorization: Authorization,
+}
+
 /// A refund the gateway accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refund {
@@ -107,4 +115,12 @@ pub trait PaymentGateway: Send + Sync + 'static {
         &self,
         idempotency_key: &str,
     ) -> Result<Option<Authorization>, GatewayError>;
+
+    /// Every authorization created at or after `since`, as each stands now, with the key it was
+    /// created under, in no particular order. Attempts that never held money (declined, awaiting
+    /// an action) are left out, as are authorizations created without a key.
+    async fn authorizations_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<KeyedAuthorization>, GatewayError>;
 }

@@ -18,6 +18,8 @@ use crate::error::{AppError, Result};
 use crate::stores::Store;
 
 pub type Payment = payment::Model;
+
+const AUTHORIZE_KEY_PREFIX: &str = "vitrine-authorize-";
 pub type PaymentEvent = payment_event::Model;
 
 /// Where a payment stands on our side.
@@ -81,7 +83,7 @@ pub async fn start(
         store_id: Set(store.id),
         order_id: Set(order_id),
         gateway: Set(gateway.into()),
-        idempotency_key: Set(format!("vitrine-authorize-{id}")),
+        idempotency_key: Set(authorize_key(id)),
         gateway_reference: Set(None),
         currency: Set(currency.into()),
         amount_minor: Set(amount_minor),
@@ -109,7 +111,26 @@ pub async fn start(
 
 /// The idempotency key of a follow-up request (`capture`, `void`, `refund-2`) of a payment.
 pub fn operation_key(payment: &Payment, operation: &str) -> String {
-    format!("vitrine-{operation}-{}", payment.id)
+    operation_key_of(payment.id, operation)
+}
+
+/// `operation_key` for a payment known only by its id (the gateway holds money under a key whose
+/// payment row we do not have).
+pub fn operation_key_of(payment_id: Uuid, operation: &str) -> String {
+    format!("vitrine-{operation}-{payment_id}")
+}
+
+/// The key every authorization request of a payment carries.
+fn authorize_key(payment_id: Uuid) -> String {
+    format!("{AUTHORIZE_KEY_PREFIX}{payment_id}")
+}
+
+/// The payment an `authorize` idempotency key was made for; `None` for a key Vitrine never makes
+/// (another spelling of the same uuid included).
+pub fn payment_id_of(key: &str) -> Option<Uuid> {
+    let id = key.strip_prefix(AUTHORIZE_KEY_PREFIX)?;
+    let id = Uuid::try_parse(id).ok()?;
+    (authorize_key(id) == key).then_some(id)
 }
 
 /// Appends an event to a payment's history.

@@ -1,6 +1,7 @@
 //! The Stripe adapter: PaymentIntents with manual capture over Stripe's form-encoded HTTP API.
 //! Authorize confirms an intent from a card token, capture and cancel move it, refunds return
-//! captured money, and `find_authorization` searches intents by the key kept in their metadata.
+//! captured money, `find_authorization` searches intents by the key kept in their metadata, and
+//! `authorizations_since` lists intents by creation time for reconciliation.
 //! Every changing call sends an `Idempotency-Key`, so a retry after a lost answer never charges
 //! twice. It maps Stripe's answers onto `GatewayError` and decides nothing else.
 
@@ -11,11 +12,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use reqwest::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
 
-use self::wire::{PaymentIntent, RefundObject, SearchResult};
-use crate::payments::{Authorization, AuthorizeRequest, GatewayError, PaymentGateway, Refund};
+use self::wire::{ListPage, PaymentIntent, RefundObject, SearchResult};
+use crate::payments::{
+    Authorization, AuthorizeRequest, GatewayError, KeyedAuthorization, PaymentGateway, Refund,
+};
 
 /// Stripe's API.
 pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
@@ -151,6 +155,9 @@ fn unknown_outcome(error: reqwest::Error) -> GatewayError {
     GatewayError::Unavailable(cause)
 }
 
+/// The most a list page holds (Stripe's maximum).
+const PAGE_SIZE: &str = "100";
+
 /// A Stripe id to put in a path: refused unless it looks like one, so it cannot name another path.
 fn path_id(reference: &str) -> Result<&str, GatewayError> {
     let valid = !reference.is_empty()
@@ -266,6 +273,45 @@ impl PaymentGateway for StripeGateway {
         match result.data.first() {
             Some(intent) => intent.authorization(),
             None => Ok(None),
+        }
+    }
+
+    /// Walks `GET /v1/payment_intents` newest first, a page of 100 at a time. Lists, unlike
+    /// search, are up to date.
+    async fn authorizations_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<KeyedAuthorization>, GatewayError> {
+        let created = since.timestamp().to_string();
+        let mut listed = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let mut query = vec![
+                ("created[gte]", created.clone()),
+                ("limit", PAGE_SIZE.into()),
+                ("expand[]", "data.latest_charge".into()),
+            ];
+            if let Some(last) = &after {
+                query.push(("starting_after", last.clone()));
+            }
+            let request = self
+                .client
+                .get(format!("{}/v1/payment_intents", self.api_base))
+                .query(&query);
+            let page: ListPage = self.send(request).await?;
+            after = page.data.last().map(|intent| intent.id.clone());
+            for intent in &page.data {
+                let key = intent.metadata.get("idempotency_key");
+                if let (Some(key), Some(authorization)) = (key, intent.authorization()?) {
+                    listed.push(KeyedAuthorization {
+                        idempotency_key: key.clone(),
+                        authorization,
+                    });
+                }
+            }
+            if !page.has_more || after.is_none() {
+                return Ok(listed);
+            }
         }
     }
 }

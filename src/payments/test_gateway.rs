@@ -13,11 +13,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use self::ledger::Ledger;
-use crate::payments::{Authorization, AuthorizeRequest, GatewayError, PaymentGateway, Refund};
+use crate::payments::{
+    Authorization, AuthorizeRequest, GatewayError, KeyedAuthorization, PaymentGateway, Refund,
+};
 
 /// Approved (Stripe's test Visa).
 pub const TOKEN_VISA: &str = "tok_visa";
@@ -42,6 +44,8 @@ pub const IDEMPOTENCY_MISMATCH: &str = "idempotency key reused with different pa
 pub struct Recorded {
     pub request: AuthorizeRequest,
     pub authorization: Authorization,
+    /// When it was created, in whole seconds (as Stripe's `created`).
+    pub created_at: DateTime<Utc>,
 }
 
 /// How many calls of each kind reached the gateway (replays and failures included).
@@ -52,6 +56,7 @@ pub struct Calls {
     pub void: usize,
     pub refund: usize,
     pub find_authorization: usize,
+    pub authorizations_since: usize,
     /// Capture calls by authorization reference.
     captures_by_reference: HashMap<String, usize>,
 }
@@ -212,5 +217,19 @@ impl PaymentGateway for TestGateway {
     ) -> Result<Option<Authorization>, GatewayError> {
         let _slot = self.enter(|calls| calls.find_authorization += 1).await;
         Ok(self.ledger().find(idempotency_key, Utc::now()))
+    }
+
+    async fn authorizations_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<KeyedAuthorization>, GatewayError> {
+        let _slot = self.enter(|calls| calls.authorizations_since += 1).await;
+        let recorded = self.ledger().recorded(Utc::now());
+        let since_then = recorded.into_iter().filter(|r| r.created_at >= since);
+        let keyed = since_then.map(|r| KeyedAuthorization {
+            idempotency_key: r.request.idempotency_key,
+            authorization: r.authorization,
+        });
+        Ok(keyed.collect())
     }
 }

@@ -1,6 +1,6 @@
 //! A fake Stripe for the tests: an HTTP front on 127.0.0.1 over `vitrine::payments::TestGateway`,
 //! speaking the subset of Stripe's API the adapter uses (PaymentIntents with manual capture,
-//! cancel, refunds, search by metadata) with Stripe's idempotency, auth and error shapes. The card
+//! cancel, refunds, search by metadata, lists by creation time) with Stripe's idempotency, auth and error shapes. The card
 //! tokens behave as the test gateway says, so their rules live in one place; only the lost
 //! response is the fake's own: it does the work, then answers after the client has given up.
 
@@ -51,7 +51,10 @@ impl FakeStripe {
             requests: requests.clone(),
         };
         let router = Router::new()
-            .route("/v1/payment_intents", post(routes::create_intent))
+            .route(
+                "/v1/payment_intents",
+                post(routes::create_intent).get(routes::list_intents),
+            )
             .route("/v1/payment_intents/search", get(routes::search_intents))
             .route("/v1/payment_intents/{id}/capture", post(routes::capture))
             .route("/v1/payment_intents/{id}/cancel", post(routes::cancel))

@@ -48,6 +48,9 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         checkout_lock_seconds: 5.0,
         completer_grace_seconds: 0.5,
         completer_tick_seconds: 0.1,
+        // An hour: no test waits for it; the reconciliation tests run their passes themselves.
+        reconcile_interval_seconds: 3600.0,
+        reconcile_lookback_hours: 192.0,
         stripe_secret_key: None,
         stripe_api_base: vitrine::payments::stripe::DEFAULT_API_BASE.into(),
         gateway_timeout_seconds: 10.0,

@@ -18,6 +18,7 @@ mod orders;
 mod outbox;
 mod pages;
 mod query_count;
+mod reconciliation;
 mod schema;
 mod smoke;
 mod stores;

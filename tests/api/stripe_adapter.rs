@@ -1,5 +1,6 @@
 //! The Stripe adapter over HTTP against the fake Stripe: approvals, declines, idempotent replays,
-//! lost answers, server errors, capture, void, refund and authentication. No database needed.
+//! lost answers, server errors, capture, void, refund, listing by creation time and
+//! authentication. No database needed.
 
 use std::time::Duration;
 
@@ -224,6 +225,54 @@ async fn refunds_return_part_of_the_capture_and_never_more() {
     assert_eq!(fake.gateway().refunds_of(&held), vec![first]);
     let now = stripe.find_authorization("order-1").await.unwrap().unwrap();
     assert_eq!((now.captured_minor, now.refunded_minor), (2000, 1500));
+}
+
+#[tokio::test]
+async fn authorizations_since_walks_every_page_with_keys_and_amounts_as_they_stand() {
+    let (fake, stripe) = started().await;
+    let before = Utc::now() - TimeDelta::seconds(1);
+    const INTENTS: usize = 120;
+    for n in 0..INTENTS {
+        let order = request("tok_visa", &format!("order-{n}"));
+        fake.gateway().authorize(&order).await.unwrap();
+    }
+    let declined = request("tok_chargeDeclined", "order-declined");
+    assert!(fake.gateway().authorize(&declined).await.is_err());
+    let taken = stripe.find_authorization("order-1").await.unwrap().unwrap();
+    stripe
+        .capture(&taken.reference, 2500, "capture-1")
+        .await
+        .unwrap();
+    stripe
+        .refund(&taken.reference, 700, "refund-1")
+        .await
+        .unwrap();
+    let released = stripe.find_authorization("order-2").await.unwrap().unwrap();
+    stripe.void(&released.reference, "void-2").await.unwrap();
+    let requests = fake.requests();
+
+    let listed = stripe.authorizations_since(before).await.unwrap();
+
+    assert_eq!(fake.requests() - requests, 2, "two pages of at most 100");
+    let mut keys: Vec<_> = listed.iter().map(|k| k.idempotency_key.clone()).collect();
+    keys.sort();
+    let mut expected: Vec<_> = (0..INTENTS).map(|n| format!("order-{n}")).collect();
+    expected.sort();
+    assert_eq!(keys, expected);
+    let of = |key: &str| {
+        let keyed = listed.iter().find(|k| k.idempotency_key == key).unwrap();
+        keyed.authorization.clone()
+    };
+    let refunded = of("order-1");
+    assert_eq!(refunded.status, AuthorizationStatus::Captured);
+    assert_eq!(
+        (refunded.captured_minor, refunded.refunded_minor),
+        (2500, 700)
+    );
+    assert_eq!(of("order-2").status, AuthorizationStatus::Voided);
+    assert_eq!(of("order-3").status, AuthorizationStatus::Authorized);
+    let later = Utc::now() + TimeDelta::seconds(2);
+    assert_eq!(stripe.authorizations_since(later).await, Ok(Vec::new()));
 }
 
 #[tokio::test]

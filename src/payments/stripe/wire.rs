@@ -1,5 +1,7 @@
-//! Stripe's JSON as the adapter reads it (PaymentIntents, refunds, search results, errors) and how
+//! Stripe's JSON as the adapter reads it (PaymentIntents, refunds, lists, search results, errors) and how
 //! each maps onto the gateway's types. Only what the adapter uses is parsed; nothing here sends.
+
+use std::collections::HashMap;
 
 use chrono::DateTime;
 use serde::Deserialize;
@@ -23,6 +25,9 @@ pub(super) struct PaymentIntent {
     pub latest_charge: Option<LatestCharge>,
     #[serde(default)]
     pub last_payment_error: Option<ErrorBody>,
+    /// `idempotency_key` is the key the adapter created the intent under.
+    #[serde(default)]
+    pub metadata: HashMap<String, String>,
 }
 
 /// `latest_charge` is an id unless expanded.
@@ -40,6 +45,14 @@ pub(super) enum LatestCharge {
 #[derive(Debug, Deserialize)]
 pub(super) struct SearchResult {
     pub data: Vec<PaymentIntent>,
+}
+
+/// A page of a list, newest first; the next page starts after the last id of this one.
+#[derive(Debug, Deserialize)]
+pub(super) struct ListPage {
+    pub data: Vec<PaymentIntent>,
+    #[serde(default)]
+    pub has_more: bool,
 }
 
 /// A refund object.

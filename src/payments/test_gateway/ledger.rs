@@ -229,14 +229,15 @@ impl Ledger {
     }
 
     fn create(&mut self, request: &AuthorizeRequest, now: DateTime<Utc>) -> Authorization {
+        // Whole seconds, as Stripe's `created` is.
+        let created_at = now.trunc_subsecs(0);
         let authorization = Authorization {
             reference: format!("pi_{}", Uuid::now_v7().simple()),
             amount_minor: request.amount_minor,
             captured_minor: 0,
             refunded_minor: 0,
             status: AuthorizationStatus::Authorized,
-            // Whole seconds, as Stripe's `created` is.
-            expires_at: now.trunc_subsecs(0) + AUTHORIZATION_LIFETIME,
+            expires_at: created_at + AUTHORIZATION_LIFETIME,
         };
         let index = self.intents.len();
         self.by_reference
@@ -246,6 +247,7 @@ impl Ledger {
         self.intents.push(Recorded {
             request: request.clone(),
             authorization: authorization.clone(),
+            created_at,
         });
         authorization
     }

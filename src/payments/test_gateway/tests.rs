@@ -208,6 +208,33 @@ async fn an_expired_authorization_lapses_and_cannot_be_captured() {
     assert!(!gateway.expire("pi_unknown"));
 }
 
+#[tokio::test]
+async fn authorizations_since_list_what_was_created_then_with_its_key_as_it_stands_now() {
+    let gateway = TestGateway::new();
+    let before = Utc::now() - chrono::TimeDelta::seconds(1);
+    let held = authorized(&gateway, "order-1").await;
+    let taken = authorized(&gateway, "order-2").await;
+    gateway
+        .capture(&taken.reference, 2500, "capture-2")
+        .await
+        .unwrap();
+    let _ = gateway.authorize(&request(TOKEN_DECLINED, "order-3")).await;
+
+    let mut listed = gateway.authorizations_since(before).await.unwrap();
+    listed.sort_by(|a, b| a.idempotency_key.cmp(&b.idempotency_key));
+
+    let keys: Vec<_> = listed.iter().map(|k| k.idempotency_key.as_str()).collect();
+    assert_eq!(keys, ["order-1", "order-2"]);
+    assert_eq!(listed[0].authorization, held);
+    assert_eq!(
+        listed[1].authorization.status,
+        AuthorizationStatus::Captured
+    );
+    let later = Utc::now() + chrono::TimeDelta::seconds(2);
+    assert_eq!(gateway.authorizations_since(later).await, Ok(Vec::new()));
+    assert_eq!(gateway.calls().authorizations_since, 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn ten_concurrent_authorizations_with_one_key_make_one_authorization() {
     let gateway = TestGateway::new().with_latency(Duration::from_millis(20));

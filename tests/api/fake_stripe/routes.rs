@@ -193,3 +193,51 @@ pub async fn search_intents(
     });
     Ok(Json(page))
 }
+
+/// The most a list page holds, and how many it holds when `limit` is not given (Stripe's).
+const LIST_LIMIT_MAX: usize = 100;
+const LIST_LIMIT_DEFAULT: usize = 10;
+
+/// `GET /v1/payment_intents`: intents created at or after `created[gte]`, newest first, `limit`
+/// to a page, the next page `starting_after` the last id of this one.
+pub async fn list_intents(
+    State(fake): State<Fake>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Answer {
+    let fields = Fields(query);
+    let since = match fields.get("created[gte]") {
+        Some(_) => fields.amount("created[gte]")?,
+        None => i64::MIN,
+    };
+    let limit = match fields.get("limit") {
+        Some(_) => usize::try_from(fields.amount("limit")?).unwrap_or(0),
+        None => LIST_LIMIT_DEFAULT,
+    };
+    if !(1..=LIST_LIMIT_MAX).contains(&limit) {
+        return Err(invalid(&format!("limit must be 1 to {LIST_LIMIT_MAX}")));
+    }
+    let mut newest_first = fake.gateway.recorded();
+    newest_first.retain(|r| r.created_at.timestamp() >= since);
+    newest_first.reverse();
+    let start = match fields.get("starting_after") {
+        Some(id) => {
+            let at = newest_first
+                .iter()
+                .position(|r| r.authorization.reference == id);
+            at.ok_or_else(|| missing(id))? + 1
+        }
+        None => 0,
+    };
+    let rest = newest_first.get(start..).unwrap_or_default();
+    let expand = fields.expands("data.latest_charge");
+    let page = rest.iter().take(limit);
+    let data: Vec<_> = page
+        .map(|r| render::intent(&r.authorization, &r.request, expand))
+        .collect();
+    Ok(Json(json!({
+        "object": "list",
+        "data": data,
+        "has_more": rest.len() > limit,
+        "url": "/v1/payment_intents",
+    })))
+}
