@@ -335,7 +335,7 @@ async fn pending_orders_are_settled(app: &TestApp, seeded: &Seeded) {
         assert!(history.iter().any(|k| k == kind), "{kind} in {history:?}");
     }
     let topics = events_about(app, &order_gid(&settled)).await;
-    assert_eq!(topics, ["orders/create", "orders/paid"]);
+    assert_eq!(topics, ["checkouts/create", "orders/create", "orders/paid"]);
     let audit = audit_of(app, settled.id).await.into_iter();
     let actions: Vec<_> = audit.map(|row| row.action).collect();
     assert_eq!(actions, ["settled", "capture"]);
