@@ -12,7 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use super::{Cart, Lifetimes, Status, holds, ledger_reference, read};
+use super::{Cart, Lifetimes, Line, Status, holds, ledger_reference, read};
 use crate::error::{AppError, Result};
 use crate::inventory::levels;
 use crate::stores::Store;
@@ -53,18 +53,41 @@ pub fn status_of(cart: &Cart) -> Status {
     .unwrap_or(Status::Open)
 }
 
-/// Makes `cart` hold what its lines want, reserving again what a lapsed hold gave back; returns
-/// the variants it could not fully hold. Call inside a savepoint: on a shortfall the caller rolls
-/// the partial holds back.
+/// What `lines` want of each variant.
+fn wanted_by(lines: &[Line]) -> BTreeMap<Uuid, i64> {
+    let mut wanted: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for line in lines {
+        *wanted.entry(line.variant_id).or_default() += i64::from(line.quantity);
+    }
+    wanted
+}
+
+/// Whether the cart holds exactly what its `lines` want (expired holds not swept yet count: their
+/// units were never given back). One read; the usual case at checkout.
+pub async fn holds_everything(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    cart: &Cart,
+    lines: &[Line],
+) -> Result<bool> {
+    let held: BTreeMap<Uuid, i64> = read::reservations_of(db, store, cart.id)
+        .await?
+        .into_iter()
+        .map(|hold| (hold.variant_id, hold.quantity))
+        .collect();
+    Ok(held == wanted_by(lines))
+}
+
+/// Makes `cart` hold what its `lines` want, reserving again what a lapsed hold gave back;
+/// returns the variants it could not fully hold. Call inside a savepoint: on a shortfall the
+/// caller rolls the partial holds back.
 pub async fn hold_everything(
     db: &impl ConnectionTrait,
     store: &Store,
     cart: &Cart,
+    lines: &[Line],
 ) -> Result<Vec<Uuid>> {
-    let mut wanted: BTreeMap<Uuid, i64> = BTreeMap::new();
-    for line in read::lines_of(db, store, cart.id).await? {
-        *wanted.entry(line.variant_id).or_default() += i64::from(line.quantity);
-    }
+    let wanted = wanted_by(lines);
     let expires_at = Lifetimes::of(store).hold_expiry(Utc::now(), cart.expires_at);
     let held = holds::reconcile(db, store, cart, &wanted, expires_at).await?;
     Ok(wanted

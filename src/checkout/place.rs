@@ -101,9 +101,12 @@ async fn begin(
         keys::finish(tx, &key, &outcome).await?;
         return Ok(Placed::Answered(outcome));
     }
-    let short = {
+    let lines = cart::read::lines_of(tx, store, cart.id).await?;
+    let short = if cart_checkout::holds_everything(tx, store, &cart, &lines).await? {
+        Vec::new()
+    } else {
         let savepoint = tx.begin().await?;
-        let short = cart_checkout::hold_everything(&savepoint, store, &cart).await?;
+        let short = cart_checkout::hold_everything(&savepoint, store, &cart, &lines).await?;
         if short.is_empty() {
             savepoint.commit().await?;
         } else {
@@ -111,7 +114,7 @@ async fn begin(
         }
         short
     };
-    let draft = match order_draft::draft(tx, store, &cart, &request.input, &short).await? {
+    let draft = match order_draft::draft(tx, store, &lines, &request.input, &short).await? {
         Ok(draft) => draft,
         Err(outcome) => {
             if outcome

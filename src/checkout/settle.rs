@@ -215,10 +215,8 @@ async fn confirm(
     )
     .await?;
     let token = stores::new_secret();
-    let order = orders::read::lock(db, store, order.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let order = orders::attach_payment(db, &order, &authorization.reference, &token).await?;
+    // Only the columns set here are written; the status moves by a guarded update next.
+    let order = orders::attach_payment(db, order, &authorization.reference, &token).await?;
     orders::transition(db, store, &order, Status::Confirmed, actor, None).await?;
     Ok(Outcome {
         order_id: Some(order.id),

@@ -5,8 +5,8 @@
 //! reused: numbers may have gaps, never repeats.
 
 use entities::order_counter::{self, Entity as OrderCounters};
-use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::db::Database;
 use crate::error::{AppError, Result};
@@ -15,8 +15,13 @@ use crate::stores::Store;
 /// A store's first order number.
 pub const FIRST: i64 = 1001;
 
-/// Takes the store's next order number.
+/// Takes the store's next order number. Call it holding no connection of the pool: on
+/// PostgreSQL it is one statement on a pooled connection (its own transaction); SQLite writes
+/// only through the writer's transactions.
 pub async fn take(db: &Database, store: &Store) -> Result<i64> {
+    if db.backend() != DbBackend::Sqlite {
+        return bump(db.reader(), store).await;
+    }
     let tx = db.begin().await?;
     let number = bump(&tx, store).await?;
     tx.commit().await?;

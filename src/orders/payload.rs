@@ -1,20 +1,17 @@
 //! The body of an order's outbox events, shaped like Shopify's order webhooks (`orders/create`):
 //! the order with its lines, addresses and totals as decimal strings in the order's currency.
 
-use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-use super::{Order, Status, name, read};
+use super::{Order, OrderLine, Status, name};
 use crate::error::Result;
 use crate::ids::{self, GidKind};
 use crate::money::{CurrencyCode, Money};
-use crate::stores::Store;
 
-/// The event body for `order` as it is in the caller's transaction.
-pub async fn of(db: &impl ConnectionTrait, store: &Store, order: &Order) -> Result<Value> {
+/// The event body for `order` with these lines.
+pub fn render(order: &Order, lines: &[OrderLine]) -> Result<Value> {
     let currency = CurrencyCode::parse(&order.currency)?;
     let amount = |minor: i64| Money::new(minor, currency).amount();
-    let lines = read::lines_of(db, store, order.id).await?;
     let line_items: Vec<Value> = lines
         .iter()
         .map(|line| {

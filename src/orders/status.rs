@@ -151,14 +151,16 @@ pub async fn transition(
         .filter(order::Column::StoreId.eq(store.id))
         .filter(order::Column::Id.eq(order.id))
         .filter(order::Column::Status.eq(from.as_str()))
-        .exec(db)
-        .await?;
-    if moved.rows_affected != 1 {
-        return Err(AppError::Conflict(format!(
-            "order {} changed while it was being moved",
-            order.id
-        )));
-    }
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            AppError::Conflict(format!(
+                "order {} changed while it was being moved",
+                order.id
+            ))
+        })?;
     order_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         store_id: Set(store.id),
@@ -171,9 +173,6 @@ pub async fn transition(
     }
     .insert(db)
     .await?;
-    let moved = super::find(db, store, order.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     announce(db, store, &moved, to.topic()).await?;
     Ok(moved)
 }
@@ -202,15 +201,21 @@ pub async fn announce(
     order: &Order,
     topic: Topic,
 ) -> Result<()> {
-    let body = payload::of(db, store, order).await?;
-    outbox::record(
-        db,
-        store,
-        topic,
-        ids::encode(GidKind::Order, order.id),
-        body,
-    )
-    .await?;
+    let lines = super::lines_of(db, store, order.id).await?;
+    announce_with_lines(db, store, order, &lines, topic).await
+}
+
+/// `announce` for a caller that has the order's lines at hand.
+pub async fn announce_with_lines(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    order: &Order,
+    lines: &[super::OrderLine],
+    topic: Topic,
+) -> Result<()> {
+    let body = payload::render(order, lines)?;
+    let subject = ids::encode(GidKind::Order, order.id);
+    outbox::record(db, store, topic, subject, body).await?;
     Ok(())
 }
 

@@ -204,15 +204,14 @@ pub async fn settle(
         .filter(payment::Column::StoreId.eq(store.id))
         .filter(payment::Column::Id.eq(payment.id))
         .filter(payment::Column::Status.eq(from.as_str()))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    if moved.rows_affected != 1 {
-        return Err(AppError::Conflict(format!(
+    moved.into_iter().next().ok_or_else(|| {
+        AppError::Conflict(format!(
             "payment {} changed while it was being settled",
             payment.id
-        )));
-    }
-    find(db, store, payment.id).await?.ok_or(AppError::NotFound)
+        ))
+    })
 }
 
 pub async fn find(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<Payment>> {

@@ -390,10 +390,15 @@ async fn the_worker_reconciles_on_its_interval(backend: Backend) {
     let lost = Uuid::now_v7();
     authorize_at_gateway(&app, &format!("vitrine-authorize-{lost}"), 1999).await;
 
+    // The repair voids at the gateway, then records its audit row: wait for the record.
     let started = std::time::Instant::now();
-    while at_gateway(&app, lost).status != AuthorizationStatus::Voided {
-        assert!(started.elapsed().as_secs() < 10, "not voided by the worker");
+    while audit_of(&app, lost).await.is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "not repaired by the worker"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    assert_eq!(at_gateway(&app, lost).status, AuthorizationStatus::Voided);
     assert_eq!(audit_of(&app, lost).await.len(), 1);
 }

@@ -12,10 +12,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::cart::{self, Cart};
+use crate::cart::{Cart, Line};
 use crate::checkout::{CheckoutInput, Outcome, Refusal, RefusalCode};
 use crate::error::{AppError, Result};
-use crate::orders::{self, Order, status};
+use crate::orders::{self, Order, OrderLine, status};
 use crate::outbox::Topic;
 use crate::pricing::{self, PricedLine, PricingRules, Quote};
 use crate::stores::{self, CapturePolicy, Store};
@@ -33,16 +33,15 @@ struct LineSnapshot {
     quantity: i64,
 }
 
-/// Drafts the cart's order, or the refusal: `short` are the variants whose units could not all be
-/// held.
+/// Drafts the order of a cart's `lines`, or the refusal: `short` are the variants whose units
+/// could not all be held.
 pub async fn draft(
     db: &impl ConnectionTrait,
     store: &Store,
-    cart: &Cart,
+    lines: &[Line],
     input: &CheckoutInput,
     short: &[Uuid],
 ) -> Result<std::result::Result<Draft, Outcome>> {
-    let lines = cart::read::lines_of(db, store, cart.id).await?;
     if lines.is_empty() {
         return Ok(Err(Outcome::refused(Refusal::new(
             RefusalCode::Invalid,
@@ -69,7 +68,7 @@ pub async fn draft(
         .collect();
     let mut snapshots = Vec::new();
     let mut unavailable = Vec::new();
-    for line in &lines {
+    for line in lines {
         let variant = variants.get(&line.variant_id);
         let product = variant.and_then(|v| products.get(&v.product_id));
         match (variant, product) {
@@ -187,8 +186,8 @@ pub async fn write(
             (order, Topic::CheckoutsCreate)
         }
     };
-    write_lines(db, store, &order, &draft).await?;
-    status::announce(db, store, &order, topic).await?;
+    let lines = write_lines(db, store, &order, &draft).await?;
+    status::announce_with_lines(db, store, &order, &lines, topic).await?;
     Ok(order)
 }
 
@@ -197,30 +196,31 @@ async fn write_lines(
     store: &Store,
     order: &Order,
     draft: &Draft,
-) -> Result<()> {
-    let rows =
-        draft
-            .lines
-            .iter()
-            .zip(&draft.quote.lines)
-            .enumerate()
-            .map(|(position, (line, priced))| order_line::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                store_id: Set(store.id),
-                order_id: Set(order.id),
-                position: Set(position as i32),
-                variant_id: Set(Some(line.variant.id)),
-                product_id: Set(Some(line.product.id)),
-                title: Set(line.product.title.clone()),
-                variant_title: Set(line.variant.title.clone()),
-                sku: Set(line.variant.sku.clone()),
-                quantity: Set(line.quantity),
-                unit_price_minor: Set(line.variant.price_minor),
-                subtotal_minor: Set(priced.subtotal_minor),
-                discount_minor: Set(priced.discount_minor),
-                tax_minor: Set(priced.tax_minor),
-                total_minor: Set(priced.total_minor),
-            });
+) -> Result<Vec<OrderLine>> {
+    let lines: Vec<OrderLine> = draft
+        .lines
+        .iter()
+        .zip(&draft.quote.lines)
+        .enumerate()
+        .map(|(position, (line, priced))| OrderLine {
+            id: Uuid::now_v7(),
+            store_id: store.id,
+            order_id: order.id,
+            position: position as i32,
+            variant_id: Some(line.variant.id),
+            product_id: Some(line.product.id),
+            title: line.product.title.clone(),
+            variant_title: line.variant.title.clone(),
+            sku: line.variant.sku.clone(),
+            quantity: line.quantity,
+            unit_price_minor: line.variant.price_minor,
+            subtotal_minor: priced.subtotal_minor,
+            discount_minor: priced.discount_minor,
+            tax_minor: priced.tax_minor,
+            total_minor: priced.total_minor,
+        })
+        .collect();
+    let rows = lines.iter().cloned().map(order_line::ActiveModel::from);
     OrderLines::insert_many(rows).exec(db).await?;
-    Ok(())
+    Ok(lines)
 }
