@@ -14,12 +14,13 @@
 # (the checkouts still running when wrk stops, at most one per connection, count slightly
 # against it), and, exactly, over PROBES checkouts made one at a time after the run; the
 # background workers are kept out by ticks of an hour (VITRINE_COMPLETER_TICK_SECONDS,
-# VITRINE_HOLD_SWEEP_SECONDS). Once the carts are made the database is vacuumed and analyzed, as
-# autovacuum would have done on a live database: a database never analyzed (autovacuum off, or
-# a new one) plans the status-guarded updates of carts and orders on their (store_id, status, ...)
-# indexes and scans every open cart per checkout (BENCH_ANALYZE=0 measures that). Load
-# generator, server, PostgreSQL and Redis share this machine; the load average at the start is
-# recorded, since anything else running depresses the figures. Any failed answer (not 200, "errors", no order or a non-empty userErrors), and running
+# VITRINE_HOLD_SWEEP_SECONDS). After the warm-up, which leaves orders and payments behind, the
+# database is vacuumed and analyzed, as autovacuum would have done on a live database; without it
+# (autovacuum off, as on the development machine, or BENCH_ANALYZE=0) the plans made while the
+# tables were empty stay, scanning every open cart, order or payment of the store per statement,
+# and checkouts slow down as orders accumulate. Load generator, server, PostgreSQL and Redis
+# share this machine; the load average at the start is recorded, since anything else running
+# depresses the figures. Any failed answer (not 200, "errors", no order or a non-empty userErrors), and running
 # out of carts, is counted, shown and makes the script exit 1. The table is also written to
 # bench/results/checkout-<date>.txt (commit the runs worth keeping).
 #
@@ -170,7 +171,6 @@ json.dump({"path": path, "host": domain, "token": store["storefront_token"], "qu
            "input": buyer, "key": f"bench-{run_id}-probe", "carts": probe}, open(f"{tmp}/probe.json", "w"))
 PY
 AUTOVACUUM="$(psql -Atc 'show autovacuum' "$DB")"
-[[ "$ANALYZE" == 1 ]] && psql -qc 'VACUUM ANALYZE' "$DB"
 
 # One wrk run; prints wrk's BENCH line: requests, requests/s, p50 ms, p99 ms, failures, first
 # failure.
@@ -186,6 +186,7 @@ wrk_run "$BASELINE_URL" "$TMP/baseline.lua" "$WARMUP" >/dev/null
 BASELINE_RUN="$(wrk_run "$BASELINE_URL" "$TMP/baseline.lua" "$DURATION")"
 WARMUP_RUN="$(wrk_run "$VITRINE_URL" "$TMP/warmup.lua" "$WARMUP")"
 sleep 1 # the warm-up's last checkouts finish outside the counted window
+[[ "$ANALYZE" == 1 ]] && psql -qc 'VACUUM ANALYZE' "$DB"
 BEFORE="$(statements)"
 CHECKOUT_RUN="$(wrk_run "$VITRINE_URL" "$TMP/run.lua" "$DURATION")"
 sleep 1
@@ -220,7 +221,7 @@ RESULTS="bench/results/checkout-$(date +%Y-%m-%d-%H%M%S).txt"
 {
   echo "bench/checkout.sh, $(date -u +%FT%TZ), $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)," \
     "$(nproc) cores (load average $LOAD at the start), PostgreSQL $(psql -Atc 'show server_version' postgres | cut -d' ' -f1)" \
-    "(autovacuum $AUTOVACUUM; $([[ "$ANALYZE" == 1 ]] && echo "vacuumed and analyzed after setup" || echo "NEVER ANALYZED"))"
+    "(autovacuum $AUTOVACUUM; $([[ "$ANALYZE" == 1 ]] && echo "vacuumed and analyzed after the warm-up" || echo "NEVER ANALYZED"))"
   echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up); $RUN_CARTS carts for the run," \
     "$WARMUP_CARTS for the warm-up, over $((PRODUCTS * VARIANTS_PER_PRODUCT)) variants; test gateway, capture at once;" \
     "${VITRINE_DATABASE_MAX_CONNECTIONS:-default} database connections"
