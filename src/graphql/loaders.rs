@@ -21,6 +21,9 @@ use uuid::Uuid;
 
 use crate::catalog::{Visibility, collections, product_read};
 use crate::graphql::errors::GqlResult;
+use crate::graphql::orders::loaders::{
+    EventsByPaymentLoader, HistoryByOrderLoader, LinesByOrderLoader, PaymentsByOrderLoader,
+};
 use crate::inventory::levels;
 use crate::stores::Store;
 
@@ -46,6 +49,10 @@ pub struct Loaders {
     pub tags_by_product: Cached<TagsByProductLoader>,
     pub stock_by_variant: Cached<StockByVariantLoader>,
     pub collection_by_id: Cached<CollectionByIdLoader>,
+    pub lines_by_order: Cached<LinesByOrderLoader>,
+    pub history_by_order: Cached<HistoryByOrderLoader>,
+    pub payments_by_order: Cached<PaymentsByOrderLoader>,
+    pub events_by_payment: Cached<EventsByPaymentLoader>,
 }
 
 /// A loader that sends each call's keys at once (a batch size of one call) and caches answers.
@@ -70,7 +77,11 @@ impl Loaders {
             images_by_product: immediate(ImagesByProductLoader(scope.clone())),
             tags_by_product: immediate(TagsByProductLoader(scope.clone())),
             stock_by_variant: immediate(StockByVariantLoader(scope.clone())),
-            collection_by_id: immediate(CollectionByIdLoader(scope)),
+            collection_by_id: immediate(CollectionByIdLoader(scope.clone())),
+            lines_by_order: immediate(LinesByOrderLoader(scope.clone())),
+            history_by_order: immediate(HistoryByOrderLoader(scope.clone())),
+            payments_by_order: immediate(PaymentsByOrderLoader(scope.clone())),
+            events_by_payment: immediate(EventsByPaymentLoader(scope)),
         }
     }
 
@@ -84,6 +95,10 @@ impl Loaders {
         self.tags_by_product.clear::<Uuid>();
         self.stock_by_variant.clear::<Uuid>();
         self.collection_by_id.clear::<Uuid>();
+        self.lines_by_order.clear::<Uuid>();
+        self.history_by_order.clear::<Uuid>();
+        self.payments_by_order.clear::<Uuid>();
+        self.events_by_payment.clear::<Uuid>();
     }
 }
 
@@ -105,7 +120,7 @@ pub fn present<V>(found: HashMap<Uuid, Option<V>>) -> HashMap<Uuid, V> {
 }
 
 /// Groups items by key, with an empty group for every requested key that has none.
-fn grouped<V>(keys: &[Uuid], items: Vec<V>, key: impl Fn(&V) -> Uuid) -> HashMap<Uuid, Vec<V>> {
+pub fn grouped<V>(keys: &[Uuid], items: Vec<V>, key: impl Fn(&V) -> Uuid) -> HashMap<Uuid, Vec<V>> {
     let mut groups: HashMap<Uuid, Vec<V>> = keys.iter().map(|k| (*k, Vec::new())).collect();
     for item in items {
         groups.entry(key(&item)).or_default().push(item);

@@ -3,6 +3,7 @@
 //! `orders` listing and fulfilment and cancellation mutations, with payments and their events.
 
 pub mod admin;
+pub mod loaders;
 pub mod order;
 pub mod parts;
 pub mod payments;

@@ -61,9 +61,19 @@ pub async fn lines_of(
     store: &Store,
     order_id: Uuid,
 ) -> Result<Vec<OrderLine>> {
+    lines_of_orders(db, store, &[order_id]).await
+}
+
+/// The lines of many orders, each order's in cart order.
+pub async fn lines_of_orders(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    order_ids: &[Uuid],
+) -> Result<Vec<OrderLine>> {
     Ok(OrderLines::find()
         .filter(order_line::Column::StoreId.eq(store.id))
-        .filter(order_line::Column::OrderId.eq(order_id))
+        .filter(order_line::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(order_line::Column::OrderId)
         .order_by_asc(order_line::Column::Position)
         .all(db)
         .await?)
@@ -75,9 +85,18 @@ pub async fn history_of(
     store: &Store,
     order_id: Uuid,
 ) -> Result<Vec<OrderEvent>> {
+    history_of_orders(db, store, &[order_id]).await
+}
+
+/// The status histories of many orders, each oldest first.
+pub async fn history_of_orders(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    order_ids: &[Uuid],
+) -> Result<Vec<OrderEvent>> {
     Ok(OrderEvents::find()
         .filter(order_event::Column::StoreId.eq(store.id))
-        .filter(order_event::Column::OrderId.eq(order_id))
+        .filter(order_event::Column::OrderId.is_in(order_ids.iter().copied()))
         .order_by_asc(order_event::Column::CreatedAt)
         .order_by_asc(order_event::Column::Id)
         .all(db)

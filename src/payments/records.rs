@@ -236,9 +236,18 @@ pub async fn of_order(
     store: &Store,
     order_id: Uuid,
 ) -> Result<Vec<Payment>> {
+    of_orders(db, store, &[order_id]).await
+}
+
+/// The payments of many orders, each order's oldest first.
+pub async fn of_orders(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    order_ids: &[Uuid],
+) -> Result<Vec<Payment>> {
     Ok(Payments::find()
         .filter(payment::Column::StoreId.eq(store.id))
-        .filter(payment::Column::OrderId.eq(order_id))
+        .filter(payment::Column::OrderId.is_in(order_ids.iter().copied()))
         .order_by_asc(payment::Column::CreatedAt)
         .order_by_asc(payment::Column::Id)
         .all(db)
@@ -251,9 +260,18 @@ pub async fn events_of(
     store: &Store,
     payment_id: Uuid,
 ) -> Result<Vec<PaymentEvent>> {
+    events_of_payments(db, store, &[payment_id]).await
+}
+
+/// The histories of many payments, each oldest first.
+pub async fn events_of_payments(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    payment_ids: &[Uuid],
+) -> Result<Vec<PaymentEvent>> {
     Ok(PaymentEvents::find()
         .filter(payment_event::Column::StoreId.eq(store.id))
-        .filter(payment_event::Column::PaymentId.eq(payment_id))
+        .filter(payment_event::Column::PaymentId.is_in(payment_ids.iter().copied()))
         .order_by_asc(payment_event::Column::CreatedAt)
         .order_by_asc(payment_event::Column::Id)
         .all(db)

@@ -91,3 +91,31 @@ async fn a_product_page_costs_the_same_statements_for_3_and_60_variants_every_ti
         "every product page costs the same: {counts:?}"
     );
 }
+
+const ORDERS: &str = include_str!("../../schema/operations/admin/orders.graphql");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_orders_page_costs_the_same_statements_for_2_and_12_orders_every_time() {
+    let app = quiet_app().await;
+    for _ in 0..12 {
+        crate::orders::placed_order(&app, 5, 2).await;
+    }
+    app.admin(ORDERS, "Orders", json!({ "first": 1 })).await;
+
+    let mut counts = Vec::new();
+    for _ in 0..REPEATS {
+        for first in [2, 12] {
+            let before = app.statements().await;
+            let page = app.admin(ORDERS, "Orders", json!({ "first": first })).await;
+            assert_eq!(page["orders"]["nodes"].as_array().unwrap().len(), first);
+            counts.push((first, app.statements().await - before));
+        }
+    }
+
+    println!("statements per orders page (orders, statements): {counts:?}");
+    let (_, expected) = counts[0];
+    assert!(
+        counts.iter().all(|(_, count)| *count == expected),
+        "every orders page costs the same: {counts:?}"
+    );
+}

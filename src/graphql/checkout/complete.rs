@@ -102,6 +102,8 @@ impl CheckoutMutation {
 }
 
 async fn render(ctx: &Context<'_>, outcome: Outcome) -> async_graphql::Result<CartCompletePayload> {
+    // Checkout wrote outside the request's loaders: read the order as it is now.
+    context::loaders(ctx).clear();
     let order = match outcome.order_id {
         Some(id) => orders::find(context::db(ctx), context::store(ctx), id)
             .await

@@ -58,7 +58,10 @@ pub struct OrderPayload {
 }
 
 impl OrderPayload {
-    fn of(result: Result<orders::Order>) -> async_graphql::Result<OrderPayload> {
+    /// The payload of a mutation that wrote outside the request's loaders: they forget what they
+    /// loaded, so the order reads as it is now.
+    fn of(ctx: &Context<'_>, result: Result<orders::Order>) -> async_graphql::Result<OrderPayload> {
+        context::loaders(ctx).clear();
         let (order, user_errors) = with_user_errors(result)?;
         Ok(OrderPayload {
             order: order.map(Order),
@@ -85,6 +88,7 @@ impl AdminOrderMutation {
         let store = context::admin_store(ctx)?;
         let db = &context::state(ctx).db;
         OrderPayload::of(
+            ctx,
             async { fulfilment::start_processing(db, store, order_id(&id)?).await }.await,
         )
     }
@@ -112,7 +116,7 @@ impl AdminOrderMutation {
             fulfilment::fulfil(&state.db, gateway, store, order_id(&id)?, tracking).await
         }
         .await;
-        OrderPayload::of(result)
+        OrderPayload::of(ctx, result)
     }
 
     /// Records that a shipped order arrived: `SHIPPED → DELIVERED`.
@@ -124,6 +128,7 @@ impl AdminOrderMutation {
         let store = context::admin_store(ctx)?;
         let db = &context::state(ctx).db;
         OrderPayload::of(
+            ctx,
             async { fulfilment::mark_delivered(db, store, order_id(&id)?).await }.await,
         )
     }
@@ -143,6 +148,6 @@ impl AdminOrderMutation {
             cancellation::cancel(&state.db, gateway, store, order_id(&id)?, reason.as_str()).await
         }
         .await;
-        OrderPayload::of(result)
+        OrderPayload::of(ctx, result)
     }
 }

@@ -4,6 +4,7 @@
 
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::parts::{MailingAddress, OrderLineItem, OrderStatus, OrderStatusEvent};
 use super::payments::Payment;
@@ -74,7 +75,8 @@ impl OrderCancelReason {
     }
 }
 
-/// A page of the store's orders matching `filter`, newest first.
+/// A page of the store's orders matching `filter`, newest first. The parts of the orders the
+/// selection reads (lines, histories, payments) are loaded for the whole page at once.
 pub async fn page(
     ctx: &Context<'_>,
     store: &crate::stores::Store,
@@ -89,10 +91,68 @@ pub async fn page(
     )
     .await
     .gql()?;
+    let ids: Vec<Uuid> = page.items.iter().map(|(_, order)| order.id).collect();
+    prefetch(ctx, &ids).await?;
     Ok(page.connection(Order))
 }
 
+/// Whether the selection of an order page reads `path` of its orders.
+fn page_reads(ctx: &Context<'_>, path: &[&str]) -> bool {
+    let look = ctx.look_ahead();
+    let (mut nodes, mut edges) = (look.field("nodes"), look.field("edges").field("node"));
+    for field in path {
+        nodes = nodes.field(field);
+        edges = edges.field(field);
+    }
+    nodes.exists() || edges.exists()
+}
+
+/// Loads the parts of `orders` the selection reads: one query per part for the whole page.
+async fn prefetch(ctx: &Context<'_>, orders: &[Uuid]) -> async_graphql::Result<()> {
+    let loaders = context::loaders(ctx);
+    if page_reads(ctx, &["lineItems"]) {
+        let lines = loaders
+            .lines_by_order
+            .load_many(orders.iter().copied())
+            .await?;
+        if page_reads(ctx, &["lineItems", "nodes", "variant"]) {
+            let variants = lines.values().flatten().filter_map(|line| line.variant_id);
+            let found = loaders.variant_by_id.load_many(variants).await?;
+            let products = found.values().flatten().map(|variant| variant.product_id);
+            loaders.options_by_product.load_many(products).await?;
+        }
+    }
+    if page_reads(ctx, &["statusHistory"]) {
+        loaders
+            .history_by_order
+            .load_many(orders.iter().copied())
+            .await?;
+    }
+    if page_reads(ctx, &["financialStatus"]) || page_reads(ctx, &["payments"]) {
+        let payments = loaders
+            .payments_by_order
+            .load_many(orders.iter().copied())
+            .await?;
+        if page_reads(ctx, &["payments", "events"]) {
+            let ids = payments.values().flatten().map(|payment| payment.id);
+            loaders.events_by_payment.load_many(ids).await?;
+        }
+    }
+    Ok(())
+}
+
 impl Order {
+    async fn payments_of(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<payments::Payment>> {
+        Ok(context::loaders(ctx)
+            .payments_by_order
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
     fn money(&self, minor: i64) -> MoneyV2 {
         let currency = Currency::parse(&self.0.currency).unwrap_or(Currency::USD);
         MoneyV2::new(Money::new(minor, currency))
@@ -176,9 +236,11 @@ impl Order {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<OrderStatusEvent>> {
-        let history = orders::history_of(context::db(ctx), context::store(ctx), self.0.id)
-            .await
-            .gql()?;
+        let history = context::loaders(ctx)
+            .history_by_order
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(history.into_iter().map(OrderStatusEvent::new).collect())
     }
     /// How much is paid, from the order's latest payment.
@@ -186,9 +248,7 @@ impl Order {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<OrderFinancialStatus>> {
-        let all = payments::of_order(context::db(ctx), context::store(ctx), self.0.id)
-            .await
-            .gql()?;
+        let all = self.payments_of(ctx).await?;
         let Some(latest) = all.last() else {
             return Ok(Some(OrderFinancialStatus::Pending));
         };
@@ -233,9 +293,11 @@ impl Order {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<async_graphql::connection::Connection<String, OrderLineItem>> {
-        let lines = orders::lines_of(context::db(ctx), context::store(ctx), self.0.id)
-            .await
-            .gql()?;
+        let lines = context::loaders(ctx)
+            .lines_by_order
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         let args = PageArgs {
             first,
             after,
@@ -247,10 +309,8 @@ impl Order {
     }
     /// The order's payments with their histories (admins only).
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Payment>> {
-        let store = context::admin_store(ctx)?;
-        let all = payments::of_order(context::db(ctx), store, self.0.id)
-            .await
-            .gql()?;
+        context::admin_store(ctx)?;
+        let all = self.payments_of(ctx).await?;
         Ok(all.into_iter().map(Payment).collect())
     }
 }

@@ -4,7 +4,6 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::graphql::context;
-use crate::graphql::errors::GqlResult;
 use crate::graphql::money::MoneyV2;
 use crate::money::{CurrencyCode, Money};
 use crate::payments::records;
@@ -88,10 +87,12 @@ impl Payment {
     }
     /// Everything that happened to the payment, oldest first.
     async fn events(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<PaymentEvent>> {
-        let store = context::admin_store(ctx)?;
-        let events = records::events_of(context::db(ctx), store, self.0.id)
-            .await
-            .gql()?;
+        context::admin_store(ctx)?;
+        let events = context::loaders(ctx)
+            .events_by_payment
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(events
             .into_iter()
             .map(|event| PaymentEvent {
