@@ -46,7 +46,7 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let db = db::connect(settings).await?;
         let cache = cache::connect(settings.redis_url.as_deref()).await?;
-        let listener = TcpListener::bind(&settings.listen)
+        let listener = listen(&settings.listen)
             .await
             .with_context(|| format!("Failed to listen on {}", settings.listen))?;
         let ticks = Ticks {
@@ -138,6 +138,26 @@ pub fn reconcile_options(settings: &Settings) -> anyhow::Result<reconcile::Optio
         lookback: chrono(lookback)?,
         settle_after: chrono(grace)?,
     })
+}
+
+/// Connections the kernel may queue before the server accepts them. A flash crowd connects all
+/// at once; past the queue, the kernel drops connections the client already thinks are open,
+/// and they hang until TCP gives up. The kernel caps it at `net.core.somaxconn`.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds `address` (`host:port`) with a deep accept queue.
+async fn listen(address: &str) -> anyhow::Result<TcpListener> {
+    let addr = tokio::net::lookup_host(address)
+        .await?
+        .next()
+        .context("the address resolves to nothing")?;
+    let socket = match addr {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    Ok(socket.listen(LISTEN_BACKLOG)?)
 }
 
 /// A positive number of seconds from the settings.
