@@ -11,7 +11,7 @@ pub mod payload;
 pub mod read;
 pub mod status;
 
-pub use read::{find, history_of, lines_of, lock};
+pub use read::{find, lines_of, lock};
 pub use status::{Actor, Status, transition};
 
 use chrono::Utc;

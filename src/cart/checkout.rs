@@ -17,16 +17,6 @@ use crate::error::{AppError, Result};
 use crate::inventory::levels;
 use crate::stores::Store;
 
-/// The cart with this token whatever its status, locked for the rest of the transaction.
-pub async fn lock(db: &impl ConnectionTrait, store: &Store, token: &str) -> Result<Option<Cart>> {
-    Ok(Carts::find()
-        .filter(cart::Column::StoreId.eq(store.id))
-        .filter(cart::Column::Token.eq(token))
-        .lock_exclusive()
-        .one(db)
-        .await?)
-}
-
 /// The cart with this id whatever its status, locked for the rest of the transaction.
 pub async fn lock_by_id(
     db: &impl ConnectionTrait,

@@ -79,15 +79,6 @@ pub async fn lines_of_orders(
         .await?)
 }
 
-/// An order's status history, oldest first.
-pub async fn history_of(
-    db: &impl ConnectionTrait,
-    store: &Store,
-    order_id: Uuid,
-) -> Result<Vec<OrderEvent>> {
-    history_of_orders(db, store, &[order_id]).await
-}
-
 /// The status histories of many orders, each oldest first.
 pub async fn history_of_orders(
     db: &impl ConnectionTrait,

@@ -57,12 +57,17 @@ impl Status {
         }
     }
 
-    /// The status stored on an order row.
-    pub fn of(order: &Order) -> Status {
+    /// The status stored under `name` (`"confirmed"`); `Pending` for a name it does not know.
+    pub fn named(name: &str) -> Status {
         Status::ALL
             .into_iter()
-            .find(|status| status.as_str() == order.status)
+            .find(|status| status.as_str() == name)
             .unwrap_or(Status::Pending)
+    }
+
+    /// The status stored on an order row.
+    pub fn of(order: &Order) -> Status {
+        Status::named(&order.status)
     }
 
     /// Whether an order may move from `self` to `to`.

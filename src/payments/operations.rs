@@ -14,6 +14,33 @@ use crate::orders;
 use crate::outbox::Topic;
 use crate::stores::Store;
 
+/// A follow-up request to the gateway about a payment.
+#[derive(Debug, Clone, Copy)]
+enum Operation {
+    Capture,
+    Void,
+    Refund,
+}
+
+impl Operation {
+    fn name(self) -> &'static str {
+        match self {
+            Operation::Capture => "capture",
+            Operation::Void => "void",
+            Operation::Refund => "refund",
+        }
+    }
+
+    /// The payment event recorded when it succeeded.
+    fn done(self) -> &'static str {
+        match self {
+            Operation::Capture => "captured",
+            Operation::Void => "voided",
+            Operation::Refund => "refunded",
+        }
+    }
+}
+
 /// What the gateway said, once recorded.
 pub type Settled = std::result::Result<Payment, GatewayError>;
 
@@ -25,7 +52,7 @@ pub async fn capture(
     payment: &Payment,
 ) -> Result<Settled> {
     let reference = reference_of(payment)?;
-    let key = records::operation_key(payment, "capture");
+    let key = records::operation_key(payment, Operation::Capture.name());
     let answer = gateway.capture(reference, payment.amount_minor, &key).await;
     crate::crash::point("payments::after_capture", store);
     record(
@@ -33,7 +60,7 @@ pub async fn capture(
         store,
         payment,
         PaymentStatus::Authorized,
-        "capture",
+        Operation::Capture,
         answer,
         |auth| {
             (
@@ -58,14 +85,14 @@ pub async fn void(
     payment: &Payment,
 ) -> Result<Settled> {
     let reference = reference_of(payment)?;
-    let key = records::operation_key(payment, "void");
+    let key = records::operation_key(payment, Operation::Void.name());
     let answer = gateway.void(reference, &key).await;
     record(
         db,
         store,
         payment,
         PaymentStatus::Authorized,
-        "void",
+        Operation::Void,
         answer,
         |_| {
             (
@@ -102,7 +129,7 @@ pub async fn refund(
         store,
         payment,
         PaymentStatus::Captured,
-        "refund",
+        Operation::Refund,
         answer,
         move |amount| {
             let total = refunded + amount;
@@ -137,7 +164,7 @@ async fn record<T>(
     store: &Store,
     payment: &Payment,
     from: PaymentStatus,
-    operation: &str,
+    operation: Operation,
     answer: std::result::Result<T, GatewayError>,
     apply: impl FnOnce(&T) -> (Change, i64, Option<Topic>),
 ) -> Result<Settled> {
@@ -149,15 +176,7 @@ async fn record<T>(
         Ok(done) if PaymentStatus::of(&current) == from => {
             let (change, amount, topic) = apply(&done);
             let settled = records::settle(&tx, store, &current, from, change).await?;
-            records::record(
-                &tx,
-                store,
-                &settled,
-                &past_tense(operation),
-                amount,
-                json!({}),
-            )
-            .await?;
+            records::record(&tx, store, &settled, operation.done(), amount, json!({})).await?;
             if let Some(topic) = topic
                 && let Some(order) = orders::find(&tx, store, settled.order_id).await?
             {
@@ -173,7 +192,7 @@ async fn record<T>(
                 &tx,
                 store,
                 &current,
-                &format!("{operation}_failed"),
+                &format!("{}_failed", operation.name()),
                 0,
                 detail,
             )
@@ -183,14 +202,4 @@ async fn record<T>(
     };
     tx.commit().await?;
     Ok(result)
-}
-
-/// The event recorded when an operation succeeded (`captured`, `voided`, `refunded`).
-fn past_tense(operation: &str) -> String {
-    match operation {
-        "capture" => "captured".into(),
-        "void" => "voided".into(),
-        "refund" => "refunded".into(),
-        other => format!("{other} done"),
-    }
 }

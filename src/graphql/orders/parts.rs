@@ -46,15 +46,12 @@ pub struct OrderStatusEvent {
 
 impl OrderStatusEvent {
     pub fn new(event: OrderEvent) -> Self {
-        let status_of = |name: &str| {
-            orders::Status::ALL
-                .into_iter()
-                .find(|status| status.as_str() == name)
-                .unwrap_or(orders::Status::Pending)
-        };
         OrderStatusEvent {
-            status: status_of(&event.to_status).into(),
-            from: event.from_status.as_deref().map(|s| status_of(s).into()),
+            status: orders::Status::named(&event.to_status).into(),
+            from: event
+                .from_status
+                .as_deref()
+                .map(|s| orders::Status::named(s).into()),
             at: event.created_at,
             actor: event.actor,
             reason: event.reason,
