@@ -1,4 +1,5 @@
-//! The `vitrine` command line: `serve` (the default), `migrate`, `store create`, `seed --demo`,
+//! The `vitrine` command line: `serve` (the default), `migrate`, `store create`,
+//! `store rotate-webhook-secret`, `seed --demo`,
 //! `reconcile` and `export-schema`. Each command reads the layered settings, then does one thing.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use crate::config::{Overrides, Settings};
 use crate::db::{self, Database};
 use crate::startup::{self, Application};
 use crate::stores::{self, CreatedStore};
-use crate::{graphql, payments, seed, telemetry};
+use crate::{graphql, payments, seed, telemetry, webhooks};
 
 const DEMO_DOMAIN: &str = "demo.vitrine.localhost";
 const DEMO_TOKENS_FILE: &str = "demo-store.json";
@@ -84,6 +85,12 @@ enum StoreCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Give a store a new webhook secret and print it; deliveries are signed with it from now on.
+    RotateWebhookSecret {
+        /// The store's domain.
+        #[arg(long)]
+        domain: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -117,6 +124,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(describe)?;
             tx.commit().await?;
             print_store(&created, json)
+        }
+        Command::Store {
+            action: StoreCommand::RotateWebhookSecret { domain },
+        } => {
+            let db = migrated(&settings).await?;
+            let store = stores::find_store_by_domain(db.reader(), &domain)
+                .await
+                .map_err(describe)?
+                .with_context(|| format!("no store has the domain {domain}"))?;
+            let tx = db.begin().await?;
+            let secret = webhooks::secrets::rotate(&tx, store.id)
+                .await
+                .map_err(describe)?;
+            tx.commit().await?;
+            println!("webhook secret:    {secret}");
+            Ok(())
         }
         Command::Seed { demo, domain } => {
             anyhow::ensure!(demo, "nothing to seed: pass --demo");
@@ -247,6 +270,7 @@ fn print_store(created: &CreatedStore, json: bool) -> anyhow::Result<()> {
         println!("domain:            {}", created.domain);
         println!("storefront token:  {}", created.storefront_token);
         println!("admin token:       {}", created.admin_token);
+        println!("webhook secret:    {}", created.webhook_secret);
     }
     Ok(())
 }

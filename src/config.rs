@@ -49,6 +49,16 @@ pub struct Settings {
     /// How long, in seconds, one call to the payment gateway may take (fractions allowed);
     /// past it the outcome is unknown.
     pub gateway_timeout_seconds: f64,
+    /// How often, in seconds, the outbox relay looks for new events and due retries.
+    pub relay_tick_seconds: f64,
+    /// How long, in seconds, a webhook receiver may take to answer before the attempt fails.
+    pub webhook_timeout_seconds: f64,
+    /// Attempts at one webhook delivery before it is marked failed and the subscription moves on.
+    pub webhook_max_attempts: u32,
+    /// The wait before the first retry, doubled after each failure (with jitter).
+    pub webhook_retry_base_seconds: f64,
+    /// The longest wait between two attempts.
+    pub webhook_retry_max_seconds: f64,
 }
 
 /// A setting that must not be printed: `Debug` shows `[redacted]`.
@@ -81,7 +91,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 15] = [
+const ENVIRONMENT: [(&str, &str); 20] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -106,6 +116,17 @@ const ENVIRONMENT: [(&str, &str); 15] = [
     ("stripe_secret_key", "STRIPE_SECRET_KEY"),
     ("stripe_api_base", "STRIPE_API_BASE"),
     ("gateway_timeout_seconds", "VITRINE_GATEWAY_TIMEOUT_SECONDS"),
+    ("relay_tick_seconds", "VITRINE_RELAY_TICK_SECONDS"),
+    ("webhook_timeout_seconds", "VITRINE_WEBHOOK_TIMEOUT_SECONDS"),
+    ("webhook_max_attempts", "VITRINE_WEBHOOK_MAX_ATTEMPTS"),
+    (
+        "webhook_retry_base_seconds",
+        "VITRINE_WEBHOOK_RETRY_BASE_SECONDS",
+    ),
+    (
+        "webhook_retry_max_seconds",
+        "VITRINE_WEBHOOK_RETRY_MAX_SECONDS",
+    ),
 ];
 
 impl Settings {
@@ -129,6 +150,11 @@ impl Settings {
             .set_default("reconcile_lookback_hours", 192.0)?
             .set_default("stripe_api_base", crate::payments::stripe::DEFAULT_API_BASE)?
             .set_default("gateway_timeout_seconds", 10.0)?
+            .set_default("relay_tick_seconds", 0.25)?
+            .set_default("webhook_timeout_seconds", 5.0)?
+            .set_default("webhook_max_attempts", 12)?
+            .set_default("webhook_retry_base_seconds", 15.0)?
+            .set_default("webhook_retry_max_seconds", 3600.0)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

@@ -39,6 +39,8 @@ pub mod pagination;
 pub mod scalars;
 /// The shop, the `storeUpdate` admin mutation and the admin `storeSettings` query.
 pub mod stores;
+/// Webhook subscriptions, their delivery logs and the store's webhook secret (admin).
+pub mod webhooks;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
@@ -52,6 +54,7 @@ pub struct QueryRoot(
     orders::OrderQuery,
     orders::AdminOrderQuery,
     stores::AdminStoreQuery,
+    webhooks::AdminWebhookQuery,
 );
 
 /// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.
@@ -66,6 +69,7 @@ pub struct MutationRoot(
     catalog::AdminContentMutation,
     stores::AdminStoreMutation,
     orders::AdminOrderMutation,
+    webhooks::AdminWebhookMutation,
 );
 
 pub type VitrineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -20,6 +20,8 @@ pub enum GidKind {
     Customer,
     CartLine,
     Order,
+    WebhookSubscription,
+    WebhookDelivery,
 }
 
 impl GidKind {
@@ -39,10 +41,12 @@ impl GidKind {
             GidKind::Customer => "Customer",
             GidKind::CartLine => "CartLine",
             GidKind::Order => "Order",
+            GidKind::WebhookSubscription => "WebhookSubscription",
+            GidKind::WebhookDelivery => "WebhookDelivery",
         }
     }
 
-    const ALL: [GidKind; 14] = [
+    const ALL: [GidKind; 16] = [
         GidKind::Product,
         GidKind::ProductVariant,
         GidKind::ProductOption,
@@ -57,6 +61,8 @@ impl GidKind {
         GidKind::Customer,
         GidKind::CartLine,
         GidKind::Order,
+        GidKind::WebhookSubscription,
+        GidKind::WebhookDelivery,
     ];
 }
 

@@ -49,5 +49,7 @@ pub mod stores;
 pub mod telemetry;
 /// Resolving the store and principal of a request.
 pub mod tenancy;
+/// Merchant webhooks: subscriptions, secrets, signing and the delivery log.
+pub mod webhooks;
 /// Background work: hold expiry and the checkout completer.
 pub mod workers;

@@ -35,6 +35,29 @@ pub enum Topic {
 }
 
 impl Topic {
+    /// Every topic, in the order the admin lists them.
+    pub const ALL: [Topic; 14] = [
+        Topic::CheckoutsCreate,
+        Topic::CheckoutsUpdate,
+        Topic::OrdersCreate,
+        Topic::OrdersUpdated,
+        Topic::OrdersPaid,
+        Topic::OrdersFulfilled,
+        Topic::OrdersCancelled,
+        Topic::ProductsCreate,
+        Topic::ProductsUpdate,
+        Topic::ProductsDelete,
+        Topic::InventoryLevelsUpdate,
+        Topic::CollectionsCreate,
+        Topic::CollectionsUpdate,
+        Topic::CollectionsDelete,
+    ];
+
+    /// The topic spelled `name` (`orders/create`), if there is one.
+    pub fn parse(name: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|topic| topic.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::CheckoutsCreate => "checkouts/create",

@@ -17,7 +17,7 @@ use crate::db::{self, Database};
 use crate::graphql;
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
-use crate::workers::{self, Ticks};
+use crate::workers::{self, Relay, Ticks, relay};
 
 /// What every request shares: the database, the cache and checkout (with its gateway).
 #[derive(Clone)]
@@ -31,6 +31,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     ticks: Ticks,
+    relay: Relay,
 }
 
 impl Application {
@@ -60,7 +61,9 @@ impl Application {
             reconcile_options: reconcile_options(settings)?,
         };
         let checkout = checkout_for(settings, &db, gateway)?;
+        let relay = Relay::new(db.clone(), relay_options(settings)?)?;
         Ok(Application {
+            relay,
             listener,
             state: AppState {
                 db,
@@ -85,10 +88,12 @@ impl Application {
     /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), running the background
     /// workers meanwhile.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let grace = self.relay.shutdown_grace();
         let workers = workers::spawn(
             self.state.db.clone(),
             self.state.checkout.clone(),
             self.ticks,
+            self.relay,
         );
         let schema = graphql::schema_builder().data(self.state.clone()).finish();
         let router = http::router(HttpState {
@@ -99,9 +104,7 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("HTTP server failed");
-        for worker in workers {
-            worker.abort();
-        }
+        workers.stop(grace).await;
         served
     }
 }
@@ -137,6 +140,27 @@ pub fn reconcile_options(settings: &Settings) -> anyhow::Result<reconcile::Optio
     Ok(reconcile::Options {
         lookback: chrono(lookback)?,
         settle_after: chrono(grace)?,
+    })
+}
+
+/// How the outbox relay delivers webhooks, from the settings.
+pub fn relay_options(settings: &Settings) -> anyhow::Result<relay::Options> {
+    anyhow::ensure!(
+        settings.webhook_max_attempts > 0,
+        "webhook_max_attempts must be at least 1"
+    );
+    Ok(relay::Options {
+        tick: seconds(settings.relay_tick_seconds, "relay_tick_seconds")?,
+        timeout: seconds(settings.webhook_timeout_seconds, "webhook_timeout_seconds")?,
+        max_attempts: settings.webhook_max_attempts,
+        retry_base: seconds(
+            settings.webhook_retry_base_seconds,
+            "webhook_retry_base_seconds",
+        )?,
+        retry_max: seconds(
+            settings.webhook_retry_max_seconds,
+            "webhook_retry_max_seconds",
+        )?,
     })
 }
 

@@ -44,7 +44,8 @@ impl TokenKind {
     }
 }
 
-/// A new store with the secrets of its first tokens (shown once, never stored).
+/// A new store with the secrets of its first tokens (shown once, never stored) and its webhook
+/// secret (shown once).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CreatedStore {
     pub store_id: Uuid,
@@ -52,6 +53,9 @@ pub struct CreatedStore {
     pub domain: String,
     pub storefront_token: String,
     pub admin_token: String,
+    /// The key its webhooks are signed with (`X-Shopify-Hmac-Sha256`).
+    #[serde(default)]
+    pub webhook_secret: String,
 }
 
 /// What `store create` and `storeUpdate` accept.
@@ -71,7 +75,7 @@ pub struct StoreInput {
     pub checkout: CheckoutSettingsInput,
 }
 
-/// Creates a store and one storefront and one admin token.
+/// Creates a store with one storefront and one admin token and its webhook secret.
 pub async fn create_store(
     db: &impl ConnectionTrait,
     name: &str,
@@ -98,12 +102,14 @@ pub async fn create_store(
     .await?;
     let storefront_token = issue_token(db, store_id, TokenKind::Storefront).await?;
     let admin_token = issue_token(db, store_id, TokenKind::Admin).await?;
+    let webhook_secret = crate::webhooks::secrets::rotate(db, store_id).await?;
     Ok(CreatedStore {
         store_id,
         name,
         domain,
         storefront_token,
         admin_token,
+        webhook_secret,
     })
 }
 

@@ -1,16 +1,24 @@
 //! Background work every server runs: releasing expired stock holds, completing checkouts and
-//! payments left half done, and reconciling payments with the gateway. Each worker wakes on its
-//! tick and takes its work with `FOR UPDATE SKIP LOCKED` (reconciliation: an advisory lock), so
-//! any number of servers can run them together.
+//! payments left half done, reconciling payments with the gateway, and relaying outbox events to
+//! webhook subscribers (`relay`). Each worker wakes on its tick and takes its work with
+//! `FOR UPDATE SKIP LOCKED`, an advisory lock or a lease, so any number of servers can run them
+//! together.
+
+pub mod relay;
 
 use std::future::Future;
 use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use crate::cart;
 use crate::checkout::{self, Checkout};
 use crate::db::Database;
 use crate::error::Result;
 use crate::payments::reconcile;
+
+pub use relay::Relay;
 
 /// How often each worker wakes, how long the completer leaves work to its first owner, and what
 /// reconciliation looks at.
@@ -25,8 +33,48 @@ pub struct Ticks {
     pub reconcile_options: reconcile::Options,
 }
 
-/// Starts every worker; they run until the returned handles are aborted.
-pub fn spawn(db: Database, checkout: Checkout, ticks: Ticks) -> Vec<tokio::task::JoinHandle<()>> {
+/// The running workers. Dropping them aborts them where they stand, as a crash would: each
+/// pass is a transaction, and a delivery cut short is sent again once its lease lapses.
+pub struct Workers {
+    periodic: Vec<JoinHandle<()>>,
+    relay: Option<JoinHandle<()>>,
+    stop_relay: CancellationToken,
+}
+
+impl Workers {
+    /// Stops every worker: the periodic ones at once, the relay after the deliveries in flight
+    /// are recorded, waiting at most `grace` for them.
+    pub async fn stop(mut self, grace: Duration) {
+        self.stop_relay.cancel();
+        if let Some(relay) = self.relay.take() {
+            let handle = relay.abort_handle();
+            if tokio::time::timeout(grace, relay).await.is_err() {
+                tracing::warn!("webhook deliveries still in flight at shutdown are retried later");
+                handle.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for worker in self.periodic.iter().chain(&self.relay) {
+            worker.abort();
+        }
+    }
+}
+
+/// Starts every worker; they run until `Workers::stop`.
+pub fn spawn(db: Database, checkout: Checkout, ticks: Ticks, relay: Relay) -> Workers {
+    let stop_relay = CancellationToken::new();
+    Workers {
+        periodic: spawn_periodic(db, checkout, ticks),
+        relay: Some(tokio::spawn(relay.run(stop_relay.clone()))),
+        stop_relay,
+    }
+}
+
+fn spawn_periodic(db: Database, checkout: Checkout, ticks: Ticks) -> Vec<JoinHandle<()>> {
     let grace = chrono::Duration::from_std(ticks.completer_grace).unwrap_or(chrono::Duration::MAX);
     let reconciler = checkout.clone();
     let options = ticks.reconcile_options;

@@ -54,6 +54,11 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         stripe_secret_key: None,
         stripe_api_base: vitrine::payments::stripe::DEFAULT_API_BASE.into(),
         gateway_timeout_seconds: 10.0,
+        relay_tick_seconds: 0.05,
+        webhook_timeout_seconds: 5.0,
+        webhook_max_attempts: 12,
+        webhook_retry_base_seconds: 0.05,
+        webhook_retry_max_seconds: 1.0,
     }
 }
 
@@ -71,6 +76,21 @@ pub struct TestApp {
     settings: Settings,
     client: reqwest::Client,
     _scratch: Scratch,
+}
+
+/// A server started by `TestApp::instance_with`.
+pub struct Instance {
+    pub address: String,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Instance {
+    /// Stops the server where it stands, as a crash would: requests and background work in
+    /// flight are cut off.
+    pub async fn kill(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
 }
 
 /// Who a request is sent as.
@@ -165,13 +185,28 @@ impl TestApp {
     /// Starts another server on the same database (and Redis), as a second instance behind a
     /// load balancer would run; returns its address.
     pub async fn another_instance(&self) -> String {
+        self.instance_with(|_| {}).await.address
+    }
+
+    /// Starts another server on the same database with settings changed by `configure`; it
+    /// runs until killed (or the test ends).
+    pub async fn instance_with(&self, configure: impl FnOnce(&mut Settings)) -> Instance {
+        let mut settings = self.settings.clone();
+        configure(&mut settings);
         let gateway = Arc::new(self.gateway.clone());
-        let app = Application::build_with_gateway(&self.settings, gateway)
+        let app = Application::build_with_gateway(&settings, gateway)
             .await
-            .expect("a second instance");
+            .expect("another instance");
         let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
-        address
+        Instance {
+            address,
+            task: tokio::spawn(app.run_until_stopped()),
+        }
+    }
+
+    /// The settings the server was started with.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// A client for sending many requests at once.

@@ -24,3 +24,4 @@ mod smoke;
 mod stores;
 mod stripe_adapter;
 mod tenancy;
+mod webhooks;
