@@ -160,12 +160,13 @@ pub async fn spawn_app_with_gateway(
     }
 }
 
-/// A server whose background work (the sweep of expired holds, the completer) stays out of the
+/// A server whose background work (the sweep of expired holds, the completer, the relay) stays out of the
 /// counts: each runs once at start and then not for an hour.
 pub async fn quiet_app() -> TestApp {
     spawn_app_with(Backend::Postgres, |settings| {
         settings.hold_sweep_seconds = 3600.0;
         settings.completer_tick_seconds = 3600.0;
+        settings.relay_tick_seconds = 3600.0;
     })
     .await
 }

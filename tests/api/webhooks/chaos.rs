@@ -78,14 +78,20 @@ async fn no_order_event_is_lost_through_relay_crashes_and_a_failing_receiver() {
 
     // Chaos: relays die and come back while the orders are placed.
     let calm = Arc::new(AtomicBool::new(false));
+    let started = std::time::Instant::now();
     let killer = tokio::spawn(kill_relays_at_random(app.clone(), calm.clone(), seed));
     place_orders(&app, &stores, &variants, orders, 16).await;
+    println!("webhook chaos: orders placed after {:?}", started.elapsed());
     calm.store(true, Ordering::SeqCst);
     let relays = killer.await.unwrap();
     receiver.behave(Behaviour::Healthy {
         delay: Duration::ZERO,
     });
     all_delivered(&app).await;
+    println!(
+        "webhook chaos: backlog delivered after {:?}",
+        started.elapsed()
+    );
 
     // Healthy: how long events take to arrive.
     let healthy_since = SystemTime::now();
@@ -108,6 +114,13 @@ async fn no_order_event_is_lost_through_relay_crashes_and_a_failing_receiver() {
             );
             every_event_arrived_in_order(&path, &expected, &on_path);
             one_webhook_id_per_event(&path, &on_path);
+            let distinct: std::collections::HashSet<Uuid> =
+                on_path.iter().map(|hit| hit.webhook_id).collect();
+            assert_eq!(
+                distinct.len(),
+                expected.len(),
+                "{path}: a consumer deduplicating by webhook id acts once per order"
+            );
             for hit in &on_path {
                 assert!(
                     vitrine::webhooks::signing::verify(&store.webhook_secret, &hit.body, &hit.hmac),
