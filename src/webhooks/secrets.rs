@@ -37,11 +37,17 @@ pub async fn rotate(db: &impl ConnectionTrait, store_id: Uuid) -> Result<String>
     Ok(secret)
 }
 
+/// The store's secret, if it has one.
+pub async fn find(db: &impl ConnectionTrait, store_id: Uuid) -> Result<Option<String>> {
+    let row = WebhookSecret::find_by_id(store_id).one(db).await?;
+    Ok(row.map(|row| row.secret))
+}
+
 /// The store's secret. A store created before webhooks existed gets one now; its merchant
 /// learns it by rotating.
 pub async fn of(db: &impl ConnectionTrait, store_id: Uuid) -> Result<String> {
-    if let Some(row) = WebhookSecret::find_by_id(store_id).one(db).await? {
-        return Ok(row.secret);
+    if let Some(secret) = find(db, store_id).await? {
+        return Ok(secret);
     }
     WebhookSecret::insert(webhook_secret::ActiveModel {
         store_id: Set(store_id),
@@ -51,6 +57,5 @@ pub async fn of(db: &impl ConnectionTrait, store_id: Uuid) -> Result<String> {
     .on_conflict_do_nothing()
     .exec(db)
     .await?;
-    let row = WebhookSecret::find_by_id(store_id).one(db).await?;
-    Ok(row.map(|row| row.secret).unwrap_or_default())
+    Ok(find(db, store_id).await?.unwrap_or_default())
 }

@@ -82,9 +82,15 @@ async fn target(relay: &Relay, lease: &Lease) -> Result<Option<Target>> {
     let Some(store) = stores::find_store(relay.db.reader(), subscription.store_id).await? else {
         return Ok(None);
     };
-    let tx = relay.db.begin().await?;
-    let secret = secrets::of(&tx, store.id).await?;
-    tx.commit().await?;
+    let secret = match secrets::find(relay.db.reader(), store.id).await? {
+        Some(secret) => secret,
+        None => {
+            let tx = relay.db.begin().await?;
+            let secret = secrets::of(&tx, store.id).await?;
+            tx.commit().await?;
+            secret
+        }
+    };
     Ok(Some(Target {
         callback_url: subscription.callback_url,
         shop_domain: store.domain,
