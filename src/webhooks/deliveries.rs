@@ -5,11 +5,12 @@ use chrono::{DateTime, Utc};
 use entities::prelude::WebhookDelivery;
 use entities::webhook_delivery;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, InputErrorCode, Result};
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +87,28 @@ impl Delivery {
             created_at: row.created_at,
         })
     }
+}
+
+/// Sends a failed delivery again: it becomes pending with a fresh count of attempts and, being
+/// older than anything pending, goes out next. Only a `failed` delivery of the store can be.
+pub async fn retry(db: &impl ConnectionTrait, store_id: Uuid, id: Uuid) -> Result<Delivery> {
+    let row = WebhookDelivery::find_by_id(id)
+        .filter(webhook_delivery::Column::StoreId.eq(store_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if row.status != DeliveryStatus::Failed.as_str() {
+        return Err(AppError::invalid(
+            &["id"],
+            InputErrorCode::IllegalTransition,
+            "Only a failed delivery can be retried",
+        ));
+    }
+    let mut active = row.into_active_model();
+    active.status = Set(DeliveryStatus::Pending.as_str().into());
+    active.attempts = Set(0);
+    active.next_attempt_at = Set(Utc::now());
+    Delivery::of(active.update(db).await?)
 }
 
 /// How many deliveries a subscription has, optionally of one status.

@@ -38,6 +38,16 @@ async fn fixtures(app: &TestApp, store: &CreatedStore, name: &str) -> Fixtures {
         assert!(body.get("errors").is_none(), "{body}");
         body["data"].clone()
     };
+    let subscription = as_admin(
+        crate::webhooks::WEBHOOKS,
+        "WebhookSubscriptionCreate",
+        json!({
+            "topic": "PRODUCTS_CREATE",
+            "webhookSubscription": { "callbackUrl": format!("http://127.0.0.1:9/{name}") }
+        }),
+    )
+    .await["webhookSubscriptionCreate"]["webhookSubscription"]["id"]
+        .clone();
     let product = as_admin(
         crate::helpers::PRODUCT_CREATE,
         "ProductCreate",
@@ -76,7 +86,10 @@ async fn fixtures(app: &TestApp, store: &CreatedStore, name: &str) -> Fixtures {
     let cart = &body["data"]["cartCreate"]["cart"];
     let order = placed_order(app, store, &variants[2]).await;
     let text = |v: &Value| v.as_str().expect("an id").to_string();
+    let delivery = first_delivery(app, store, &text(&subscription)).await;
     BTreeMap::from([
+        ("WebhookSubscription", vec![text(&subscription)]),
+        ("WebhookDelivery", vec![delivery]),
         ("Product", vec![text(&product["id"])]),
         ("ProductVariant", variants),
         ("Collection", vec![text(&collection)]),
@@ -85,6 +98,18 @@ async fn fixtures(app: &TestApp, store: &CreatedStore, name: &str) -> Fixtures {
         ("CartLine", vec![text(&cart["lines"]["nodes"][0]["id"])]),
         ("Order", vec![order]),
     ])
+}
+
+/// The id of the first delivery the relay makes for `subscription`.
+async fn first_delivery(app: &TestApp, store: &CreatedStore, subscription: &str) -> String {
+    for _ in 0..500 {
+        let log = crate::webhooks::deliveries_of(app, store, subscription).await;
+        if let Some(delivery) = log.last() {
+            return delivery["id"].as_str().unwrap().to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the relay made no delivery for {subscription}");
 }
 
 /// A store's paid order of one unit of `variant`; returns its id.
@@ -284,6 +309,10 @@ async fn a_view(app: &TestApp, a: &Fixtures) -> Value {
         for id in ids {
             let document = if id.contains("/Cart/") {
                 "query($id: ID!) { cart(id: $id) { id totalQuantity note lines(first: 10) { nodes { id quantity } } } }"
+            } else if id.contains("/WebhookSubscription/") {
+                "query($id: ID!) { webhookSubscription(id: $id) { id topic callbackUrl } }"
+            } else if id.contains("/WebhookDelivery/") {
+                continue;
             } else if id.contains("/Order/") {
                 "query($id: ID!) { order(id: $id) { id status financialStatus trackingNumber payments { status } } }"
             } else {
@@ -381,6 +410,9 @@ async fn store_b_learns_nothing_from_store_a_ids_in_any_field() {
         "cartLinesUpdate",
         "productUpdate",
         "inventorySetQuantities",
+        "webhookSubscriptionUpdate",
+        "webhookSubscriptionDelete",
+        "webhookDeliveryRetry",
     ] {
         assert!(
             fields_swept.iter().any(|f| f == expected),

@@ -3,7 +3,9 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
-use super::types::{WebhookSubscription, WebhookSubscriptionFormat, WebhookSubscriptionTopic};
+use super::types::{
+    WebhookDelivery, WebhookSubscription, WebhookSubscriptionFormat, WebhookSubscriptionTopic,
+};
 use crate::error::{AppError, Result};
 use crate::graphql::context;
 use crate::graphql::errors::{GqlResult, UserError, with_user_errors};
@@ -11,7 +13,7 @@ use crate::graphql::pagination::{self, PageArgs};
 use crate::graphql::scalars::Url;
 use crate::ids::{self, GidKind};
 use crate::outbox::Topic;
-use crate::webhooks::{SubscriptionInput, secrets, subscriptions};
+use crate::webhooks::{SubscriptionInput, deliveries, secrets, subscriptions};
 
 /// A subscription's endpoint and format.
 #[derive(InputObject)]
@@ -45,6 +47,12 @@ pub struct WebhookSubscriptionUpdatePayload {
 #[derive(SimpleObject)]
 pub struct WebhookSubscriptionDeletePayload {
     pub deleted_webhook_subscription_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct WebhookDeliveryRetryPayload {
+    pub webhook_delivery: Option<WebhookDelivery>,
     pub user_errors: Vec<UserError>,
 }
 
@@ -180,6 +188,25 @@ impl AdminWebhookMutation {
         Ok(WebhookSubscriptionDeletePayload {
             deleted_webhook_subscription_id: deleted
                 .map(|id| ID(ids::encode(GidKind::WebhookSubscription, id))),
+            user_errors,
+        })
+    }
+
+    /// Sends a `FAILED` delivery again, next, under its webhook id; its attempts count anew.
+    async fn webhook_delivery_retry(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<WebhookDeliveryRetryPayload> {
+        let store = context::admin_store(ctx)?;
+        let result = context::write(ctx, async |tx| {
+            let id = ids::decode(GidKind::WebhookDelivery, &id).ok_or(AppError::NotFound)?;
+            deliveries::retry(tx, store.id, id).await
+        })
+        .await;
+        let (delivery, user_errors) = with_user_errors(result)?;
+        Ok(WebhookDeliveryRetryPayload {
+            webhook_delivery: delivery.map(WebhookDelivery),
             user_errors,
         })
     }

@@ -195,6 +195,36 @@ async fn after_the_last_attempt_a_delivery_fails_and_the_next_goes_through(backe
         .unwrap()
         .len();
     assert_eq!(failed, 1, "the dead letter stays in the log");
+
+    let refused = webhook_op(
+        &app,
+        &app.store,
+        "WebhookDeliveryRetry",
+        json!({ "id": second["id"] }),
+    )
+    .await;
+    assert_eq!(
+        refused["webhookDeliveryRetry"]["userErrors"][0]["code"],
+        "ILLEGAL_TRANSITION"
+    );
+    let retried = webhook_op(
+        &app,
+        &app.store,
+        "WebhookDeliveryRetry",
+        json!({ "id": first["id"] }),
+    )
+    .await;
+    assert_eq!(
+        retried["webhookDeliveryRetry"]["webhookDelivery"]["status"],
+        "PENDING"
+    );
+    let hits = receiver.wait_for(WAIT, |hits| hits.len() == 6).await;
+    assert_eq!(
+        hits[5].webhook_id, hits[0].webhook_id,
+        "sent again under its webhook id"
+    );
+    let log = wait_for_log(&app, &subscription, |log| log[1]["status"] == "DELIVERED").await;
+    assert_eq!(log[1]["attempts"], 1);
 }
 
 async fn a_subscriptions_events_arrive_in_order_one_at_a_time(backend: Backend) {
