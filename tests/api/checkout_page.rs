@@ -7,11 +7,28 @@ mod links;
 mod paying;
 mod showing;
 
+use entities::order;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::carts::create_cart;
+use crate::checkout::orders_of;
 use crate::helpers::TestApp;
+
+/// The form's fields in the order the page shows them (and the keyboard visits them).
+pub const FIELDS: [&str; 11] = [
+    "email",
+    "first_name",
+    "last_name",
+    "address1",
+    "address2",
+    "city",
+    "province",
+    "zip",
+    "country_code",
+    "phone",
+    "payment_token",
+];
 
 /// A page as the server sent it.
 pub struct Page {
@@ -147,4 +164,19 @@ pub fn key_in(body: &str) -> String {
 /// The page of a cart's checkout after its confirmation's redirect: `<path>/thank-you`.
 pub fn thank_you_path(path: &str) -> String {
     format!("{path}/thank-you")
+}
+
+/// Asserts that `page` sends the browser on (303 See Other) to `to`.
+pub fn assert_redirects(page: &Page, to: &str) {
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(page.location.as_deref(), Some(to));
+}
+
+/// The store's only order, which must be confirmed.
+pub async fn the_confirmed_order(app: &TestApp) -> order::Model {
+    let mut orders = orders_of(app).await;
+    assert_eq!(orders.len(), 1, "one order: {orders:?}");
+    let order = orders.remove(0);
+    assert_eq!(order.status, "confirmed");
+    order
 }

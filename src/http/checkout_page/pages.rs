@@ -96,43 +96,47 @@ pub fn processing(store: &Store, token: &str) -> Response {
 
 /// 410 for a cart that expired or moved into another cart.
 pub fn gone(store: &Store) -> Response {
-    let page = MessagePage {
-        store: &store.name,
-        title: "This checkout has expired",
-        body: "Nothing was charged. Return to the store to fill your cart again.",
-    };
-    respond(StatusCode::GONE, &page)
+    message(
+        StatusCode::GONE,
+        &store.name,
+        "This checkout has expired",
+        "Nothing was charged. Return to the store to fill your cart again.",
+    )
 }
 
 /// 404 for a link no cart answers to.
 pub fn not_found() -> Response {
-    let page = MessagePage {
-        store: "Checkout",
-        title: "Checkout not found",
-        body: "This checkout link is not valid. Check the link, or return to the store.",
-    };
-    respond(StatusCode::NOT_FOUND, &page)
+    message(
+        StatusCode::NOT_FOUND,
+        "Checkout",
+        "Checkout not found",
+        "This checkout link is not valid. Check the link, or return to the store.",
+    )
 }
 
 /// 400 for a form this page did not send.
 pub fn bad_form(store: &Store) -> Response {
-    let page = MessagePage {
-        store: &store.name,
-        title: "The form could not be read",
-        body: "Nothing was charged. Go back to the checkout and try again.",
-    };
-    respond(StatusCode::BAD_REQUEST, &page)
+    message(
+        StatusCode::BAD_REQUEST,
+        &store.name,
+        "The form could not be read",
+        "Nothing was charged. Go back to the checkout and try again.",
+    )
 }
 
 /// 500: the cause goes to the log, the shopper gets a page.
 pub fn failure(store: &str, err: AppError) -> Response {
     tracing::error!(error = ?err, "the checkout page failed");
-    let page = MessagePage {
+    message(
+        StatusCode::INTERNAL_SERVER_ERROR,
         store,
-        title: "Something went wrong",
-        body: "We could not show this checkout just now. Please reload the page in a moment.",
-    };
-    respond(StatusCode::INTERNAL_SERVER_ERROR, &page)
+        "Something went wrong",
+        "We could not show this checkout just now. Please reload the page in a moment.",
+    )
+}
+
+fn message(status: StatusCode, store: &str, title: &str, body: &str) -> Response {
+    respond(status, &MessagePage { store, title, body })
 }
 
 /// `confirmed` → `Confirmed`.
@@ -150,35 +154,39 @@ fn address_lines(order: &Order) -> Vec<String> {
     let Ok(address) = serde_json::from_value::<Address>(order.shipping_address.clone()) else {
         return Vec::new();
     };
-    let name = [
-        address.first_name.as_deref(),
-        Some(address.last_name.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|part| !part.is_empty())
-    .collect::<Vec<_>>()
-    .join(" ");
-    let place = [
-        Some(address.city.as_str()),
-        address.province.as_deref(),
-        Some(address.zip.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|part| !part.is_empty())
-    .collect::<Vec<_>>()
-    .join(", ");
+    let name = joined(
+        [address.first_name.as_deref(), Some(&address.last_name)],
+        " ",
+    );
+    let place = joined(
+        [
+            Some(address.city.as_str()),
+            address.province.as_deref(),
+            Some(&address.zip),
+        ],
+        ", ",
+    );
     [
-        Some(name),
-        Some(address.address1),
-        address.address2,
-        Some(place),
-        Some(address.country_code),
-        address.phone,
+        Some(name.as_str()),
+        Some(&address.address1),
+        address.address2.as_deref(),
+        Some(&place),
+        Some(&address.country_code),
+        address.phone.as_deref(),
     ]
     .into_iter()
     .flatten()
     .filter(|line| !line.is_empty())
+    .map(str::to_string)
     .collect()
+}
+
+/// The parts given and not empty, joined by `separator`.
+fn joined<'a>(parts: impl IntoIterator<Item = Option<&'a str>>, separator: &str) -> String {
+    let parts: Vec<&str> = parts
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect();
+    parts.join(separator)
 }

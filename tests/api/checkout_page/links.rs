@@ -8,7 +8,10 @@ use entities::prelude::Cart;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{buyer_form, cart_to_pay, get, key_in, post, thank_you_path};
+use super::{
+    assert_redirects, buyer_form, cart_to_pay, get, key_in, post, thank_you_path,
+    the_confirmed_order,
+};
 use crate::checkout::{complete, orders_of};
 use crate::helpers::{Backend, TestApp, spawn_app_on};
 use crate::on_both_backends;
@@ -80,19 +83,12 @@ async fn a_cart_paid_through_cart_complete_leads_to_its_confirmation(backend: Ba
     let (cart, path) = cart_to_pay(&app, IMAGE).await;
 
     // Not paid yet: the confirmation's address leads back to the form.
-    let early = get(&app, &thank_you_path(&path)).await;
-    assert_eq!(early.status, 303);
-    assert_eq!(early.location.as_deref(), Some(path.as_str()));
+    assert_redirects(&get(&app, &thank_you_path(&path)).await, &path);
 
     let payload = complete(&app, cart["id"].as_str().unwrap(), "tok_visa").await;
     assert_eq!(payload["order"]["status"], "CONFIRMED", "{payload}");
 
-    let page = get(&app, &path).await;
-    assert_eq!(page.status, 303);
-    assert_eq!(
-        page.location.as_deref(),
-        Some(thank_you_path(&path).as_str())
-    );
+    assert_redirects(&get(&app, &path).await, &thank_you_path(&path));
     let confirmation = get(&app, &thank_you_path(&path)).await;
     assert_eq!(confirmation.status, 200);
     let name = payload["order"]["name"].as_str().unwrap();
@@ -105,7 +101,7 @@ async fn a_cart_paid_through_cart_complete_leads_to_its_confirmation(backend: Ba
     );
     // A form sent to the paid cart pays nothing more.
     let posted = post(&app, &path, &buyer_form("late-key", "tok_visa")).await;
-    assert_eq!(posted.status, 303);
+    assert_redirects(&posted, &thank_you_path(&path));
     assert_eq!(app.gateway.authorize_calls(), 1);
-    assert_eq!(orders_of(&app).await.len(), 1);
+    the_confirmed_order(&app).await;
 }

@@ -68,19 +68,7 @@ async fn the_page_shows_the_carts_lines_images_and_totals_under_the_stores_name(
     );
     assert!(body.contains(r#"<html lang="en">"#));
     let mut last = 0;
-    for name in [
-        "email",
-        "first_name",
-        "last_name",
-        "address1",
-        "address2",
-        "city",
-        "province",
-        "zip",
-        "country_code",
-        "phone",
-        "payment_token",
-    ] {
+    for name in super::FIELDS {
         assert!(body.contains(&format!(r#"<label for="{name}">"#)), "{name}");
         let at = body
             .find(&format!(r#"<input id="{name}" name="{name}""#))
