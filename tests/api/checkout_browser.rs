@@ -10,13 +10,15 @@ mod pictures;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tokio::time::Instant;
 use vitrine::payments::TestGateway;
 
 use self::chromium::{Chromium, Tab};
-use crate::checkout::orders_of;
+use crate::checkout::{eventually, orders_of};
 use crate::checkout_page::{FIELDS, cart_to_pay, get, the_confirmed_order};
 use crate::helpers::{Backend, TestApp, spawn_app_with_gateway};
+
+/// The longest a test waits for the server to reach a state.
+const LIMIT: Duration = Duration::from_secs(30);
 
 /// Where a test's screenshots go; emptied first, so it holds this run's steps only.
 fn artifacts(test: &str) -> PathBuf {
@@ -26,15 +28,6 @@ fn artifacts(test: &str) -> PathBuf {
     let dir = target.join("test-artifacts").join("checkout").join(test);
     let _ = std::fs::remove_dir_all(&dir);
     dir
-}
-
-/// Waits until `condition` holds, looking every 20 ms; fails the test after 30 s.
-async fn until(what: &str, condition: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !condition() {
-        assert!(Instant::now() < deadline, "waited 30 s for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// A store with a cart of two lines (with pictures), paying through `gateway`, and a browser
@@ -239,12 +232,11 @@ async fn pay_clicked_twice_makes_one_order() {
     let pay = tab.point_of("#pay").await;
     tab.click_at(pay).await;
     let app = &checkout.app;
-    until("the first submit to reach the gateway", || {
-        app.gateway.authorize_calls() == 1
-    })
-    .await;
+    let first_paying = || async { app.gateway.authorize_calls() == 1 };
+    eventually(LIMIT, "the first submit reaching the gateway", first_paying).await;
     tab.click_at(pay).await;
-    until("the second submit to be sent", || tab.posts() == 2).await;
+    let sent_again = || async { tab.posts() == 2 };
+    eventually(LIMIT, "the second submit", sent_again).await;
     tab.screenshot("clicked-twice").await;
 
     checkout.confirmed().await;

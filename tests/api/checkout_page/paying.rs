@@ -8,7 +8,7 @@ use super::{
     assert_redirects, buyer_form, cart_to_pay, get, key_in, post, thank_you_path,
     the_confirmed_order, without,
 };
-use crate::checkout::{key_count, orders_of};
+use crate::checkout::{eventually, key_count, orders_of};
 use crate::helpers::{Backend, spawn_app_on, spawn_app_with_gateway};
 use crate::on_both_backends;
 use vitrine::payments::TestGateway;
@@ -18,6 +18,7 @@ on_both_backends!(
     a_missing_field_is_shown_beside_it_and_changes_nothing,
     a_declined_card_keeps_the_cart_open_and_another_card_pays,
     one_form_submitted_twice_makes_one_order,
+    a_payment_not_known_yet_shows_a_page_that_looks_again,
 );
 
 const IMAGE: &str = "https://cdn.example.test/tee.jpg";
@@ -141,4 +142,27 @@ async fn one_form_submitted_twice_makes_one_order(backend: Backend) {
     // Sent a third time, long after: the same answer.
     assert_redirects(&post(&app, &path, &form).await, &thank_you_path(&path));
     assert_eq!(app.gateway.authorize_calls(), 1);
+}
+
+async fn a_payment_not_known_yet_shows_a_page_that_looks_again(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    let (_, path) = cart_to_pay(&app, IMAGE).await;
+    let key = key_in(&get(&app, &path).await.body);
+
+    // The gateway fails: nobody knows yet whether the card was charged.
+    let pending = post(&app, &path, &buyer_form(&key, "tok_vitrine_serverError")).await;
+
+    assert_eq!(pending.status, 200, "{}", pending.body);
+    assert!(
+        pending
+            .body
+            .contains("<h1>Your payment is being processed</h1>")
+    );
+    let refresh = format!(r#"<meta http-equiv="refresh" content="2;url={path}">"#);
+    assert!(pending.body.contains(&refresh), "{}", pending.body);
+    assert_eq!(pending.cache_control.as_deref(), Some("private, no-store"));
+    // The completer learns nothing was held and gives the cart back: the link shows the form.
+    let form_again = || async { get(&app, &path).await.body.contains(r#"id="pay""#) };
+    eventually(Duration::from_secs(10), "the form again", form_again).await;
+    assert!(orders_of(&app).await.iter().all(|o| o.status == "pending"));
 }
