@@ -43,7 +43,7 @@ fn phone() -> Viewport {
     }
 }
 
-/// A running browser; closed (and its profile removed) by `close`.
+/// A running browser, with a profile of its own that goes with it.
 pub struct Chromium {
     browser: Browser,
     handler: JoinHandle<()>,
@@ -118,9 +118,17 @@ impl Chromium {
         tab
     }
 
+    /// Closes the browser and waits for it to exit.
     pub async fn close(mut self) {
         let _ = self.browser.close().await;
         let _ = self.browser.wait().await;
+    }
+}
+
+/// A test that fails midway still leaves no profile behind (the browser itself is killed when
+/// it is dropped).
+impl Drop for Chromium {
+    fn drop(&mut self) {
         self.handler.abort();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
