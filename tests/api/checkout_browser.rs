@@ -228,8 +228,10 @@ async fn pay_clicked_twice_makes_one_order() {
     let checkout = Checkout::open("clicked-twice", gateway).await;
     let tab = &checkout.tab;
     checkout.fill("tok_visa", &[]).await;
-
     let pay = tab.point_of("#pay").await;
+    // Between the two clicks the browser is mid-navigation: no stable picture to keep.
+    tab.screenshot("filled").await;
+
     tab.click_at(pay).await;
     let app = &checkout.app;
     let first_paying = || async { app.gateway.authorize_calls() == 1 };
@@ -237,7 +239,6 @@ async fn pay_clicked_twice_makes_one_order() {
     tab.click_at(pay).await;
     let sent_again = || async { tab.posts() == 2 };
     eventually(LIMIT, "the second submit", sent_again).await;
-    tab.screenshot("clicked-twice").await;
 
     checkout.confirmed().await;
     assert_eq!(tab.posts(), 2, "the form was sent twice, no more");
