@@ -1,6 +1,8 @@
 //! The HTTP surface: the GraphQL endpoints (`/api/{version}/graphql.json`, `/graphql`), GraphiQL,
-//! and the operator endpoints (`/healthz`, `/readyz`, `/metrics`).
+//! the hosted checkout page (`/checkouts/{token}`), and the operator endpoints (`/healthz`,
+//! `/readyz`, `/metrics`).
 
+pub mod checkout_page;
 pub mod endpoint;
 pub mod operations;
 pub mod request;
@@ -33,6 +35,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(operations::healthz))
         .route("/readyz", get(operations::readyz))
         .route("/metrics", get(operations::metrics))
+        .merge(checkout_page::routes())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -94,6 +94,40 @@ impl Money {
     pub fn amount(&self) -> String {
         Decimal::new(self.minor, self.currency.exponent()).to_string()
     }
+
+    /// The amount as shoppers read it: the currency's symbol, then the amount with the
+    /// currency's decimals and its thousands grouped (`$1,234.50`, `¥1,000`, `-£3.00`).
+    pub fn display(&self) -> String {
+        let amount = self.amount();
+        let (sign, digits) = match amount.strip_prefix('-') {
+            Some(digits) => ("-", digits),
+            None => ("", amount.as_str()),
+        };
+        let (whole, fraction) = match digits.split_once('.') {
+            Some((whole, fraction)) => (whole, format!(".{fraction}")),
+            None => (digits, String::new()),
+        };
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        format!("{sign}{}{grouped}{fraction}", self.currency.symbol())
+    }
+}
+
+impl CurrencyCode {
+    /// The sign shoppers know the currency by (`$`, `¥`); the code and a space when it has none.
+    fn symbol(self) -> String {
+        let symbol = self.0.symbol().symbol;
+        if symbol.is_empty() || symbol == "¤" {
+            format!("{} ", self.code())
+        } else {
+            symbol
+        }
+    }
 }
 
 impl FromStr for CurrencyCode {
@@ -125,6 +159,18 @@ mod tests {
             Money::new(1500, CurrencyCode::parse("KWD").unwrap()).amount(),
             "1.500"
         );
+    }
+
+    #[test]
+    fn amounts_display_with_the_currency_symbol_and_grouped_thousands() {
+        let money = |minor, code| Money::new(minor, CurrencyCode::parse(code).unwrap()).display();
+        assert_eq!(money(3750, "USD"), "$37.50");
+        assert_eq!(money(123_456_789, "USD"), "$1,234,567.89");
+        assert_eq!(money(100_000, "JPY"), "¥100,000");
+        assert_eq!(money(999, "JPY"), "¥999");
+        assert_eq!(money(15_000, "CLF"), "CLF 1.5000", "no symbol: the code");
+        assert_eq!(money(-300, "GBP"), "-£3.00");
+        assert_eq!(money(0, "EUR"), "€0.00");
     }
 
     #[test]

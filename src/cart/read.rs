@@ -1,5 +1,6 @@
 //! Finding carts and what they hold. Only open, unexpired carts of the store are ever found: a
-//! cart of another store, a completed or an expired one reads as absent.
+//! cart of another store, a completed or an expired one reads as absent (except through the
+//! `find_any`, `find_by_id` and checkout page lookups, which say so).
 
 use chrono::Utc;
 use entities::{cart, cart_line, inventory_reservation, prelude::*};
@@ -42,6 +43,20 @@ pub async fn find_any(
 ) -> Result<Option<Cart>> {
     Ok(Carts::find()
         .filter(cart::Column::StoreId.eq(store.id))
+        .filter(cart::Column::Token.eq(token))
+        .one(db)
+        .await?)
+}
+
+/// The cart with this token in whichever store holds it, whatever its status: the hosted checkout
+/// page's link carries only the token, and finds its store through the cart. Tokens are 128
+/// random bits (`stores::new_secret`), so one token names one cart. The only index on tokens
+/// leads with `store_id`, so on PostgreSQL this reads the carts table through.
+pub async fn find_by_token_in_any_store(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<Cart>> {
+    Ok(Carts::find()
         .filter(cart::Column::Token.eq(token))
         .one(db)
         .await?)

@@ -10,6 +10,8 @@ mod races;
 mod recovery;
 mod refusals;
 
+use std::time::{Duration, Instant};
+
 use entities::prelude::*;
 use entities::{order, outbox_event, payment};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -124,6 +126,22 @@ pub async fn key_count(app: &TestApp) -> u64 {
         .count(app.db())
         .await
         .unwrap()
+}
+
+/// Waits until `check` holds, looking every 50 ms; fails the test after `limit`.
+pub async fn eventually<F, Fut>(limit: Duration, what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(
+            started.elapsed() < limit,
+            "{what} did not happen within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The order's uuid from its gid.

@@ -6,6 +6,8 @@ mod admin;
 mod carts;
 mod catalog;
 mod checkout;
+mod checkout_browser;
+mod checkout_page;
 mod cross_tenant;
 mod customers;
 mod fake_stripe;

@@ -2,12 +2,13 @@
 //! the same key (one authorization, T11); a gateway that fails leaves the order to the completer,
 //! which learns nothing was charged and gives the cart back.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::{
-    cart_of, complete_with, error_codes, input, new_key, order_uuid, orders_of, payments_of,
+    cart_of, complete_with, error_codes, eventually, input, new_key, order_uuid, orders_of,
+    payments_of,
 };
 use crate::carts::{cart_op, level};
 use crate::helpers::{Backend, TestApp, spawn_app_on};
@@ -44,22 +45,6 @@ async fn a_lost_gateway_answer_is_asked_again_and_charges_once(backend: Backend)
         assert_eq!(level(&app, &variant).await, (1, 0));
     }
     assert_eq!(app.gateway.authorizations().len(), LOST_ANSWER_TRIALS);
-}
-
-/// Waits until `check` holds, up to `limit`.
-async fn eventually<F, Fut>(limit: Duration, what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !check().await {
-        assert!(
-            started.elapsed() < limit,
-            "{what} did not happen within {limit:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn payment_statuses(app: &TestApp) -> Vec<String> {
