@@ -79,8 +79,17 @@ async fn create_deliveries(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         table,
         vec![
             index(DELIVERIES, &["seq"], true),
-            index(DELIVERIES, &["subscription_id", "event_id"], true),
-            index(DELIVERIES, &["subscription_id", "status", "seq"], false),
+            index(
+                DELIVERIES,
+                &["store_id", "subscription_id", "event_id"],
+                true,
+            ),
+            index(
+                DELIVERIES,
+                &["store_id", "subscription_id", "status", "seq"],
+                false,
+            ),
+            index(DELIVERIES, &["store_id", "event_id"], false),
             index(DELIVERIES, &["status", "subscription_id", "seq"], false),
         ],
     )

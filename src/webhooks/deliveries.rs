@@ -114,10 +114,12 @@ pub async fn retry(db: &impl ConnectionTrait, store_id: Uuid, id: Uuid) -> Resul
 /// How many deliveries a subscription has, optionally of one status.
 pub async fn count_of_subscription(
     db: &impl ConnectionTrait,
+    store_id: Uuid,
     subscription_id: Uuid,
     status: Option<DeliveryStatus>,
 ) -> Result<u64> {
     let mut query = WebhookDelivery::find()
+        .filter(webhook_delivery::Column::StoreId.eq(store_id))
         .filter(webhook_delivery::Column::SubscriptionId.eq(subscription_id));
     if let Some(status) = status {
         query = query.filter(webhook_delivery::Column::Status.eq(status.as_str()));
@@ -126,15 +128,17 @@ pub async fn count_of_subscription(
 }
 
 /// A subscription's deliveries, newest first, optionally of one status, from `offset`, at
-/// most `limit`. The caller has checked the subscription belongs to the store.
+/// most `limit`.
 pub async fn of_subscription(
     db: &impl ConnectionTrait,
+    store_id: Uuid,
     subscription_id: Uuid,
     status: Option<DeliveryStatus>,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Delivery>> {
     let mut query = WebhookDelivery::find()
+        .filter(webhook_delivery::Column::StoreId.eq(store_id))
         .filter(webhook_delivery::Column::SubscriptionId.eq(subscription_id))
         .order_by_desc(webhook_delivery::Column::Seq)
         .offset(offset)

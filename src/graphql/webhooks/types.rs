@@ -104,6 +104,7 @@ impl WebhookSubscription {
         status: Option<WebhookDeliveryStatus>,
     ) -> async_graphql::Result<Connection<String, WebhookDelivery>> {
         let db = context::db(ctx);
+        let store_id = context::admin_store(ctx)?.id;
         let args = PageArgs {
             first,
             after,
@@ -113,8 +114,8 @@ impl WebhookSubscription {
         let (id, status) = (self.0.id, status.map(DeliveryStatus::from));
         let page = pagination::fetch_page(
             &args,
-            |offset, limit| deliveries::of_subscription(db, id, status, offset, limit),
-            || deliveries::count_of_subscription(db, id, status),
+            |offset, limit| deliveries::of_subscription(db, store_id, id, status, offset, limit),
+            || deliveries::count_of_subscription(db, store_id, id, status),
         )
         .await
         .gql()?;

@@ -7,6 +7,7 @@ use entities::{webhook_delivery, webhook_subscription};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 use super::attempt::{self, Outcome};
 use super::lease::{self, Lease};
@@ -20,6 +21,7 @@ const PER_LEASE: usize = 100;
 
 /// Where a subscription's deliveries go and how they are signed.
 struct Target {
+    store_id: Uuid,
     callback_url: String,
     shop_domain: String,
     secret: String,
@@ -36,6 +38,7 @@ pub async fn run(relay: &Relay, lease: &Lease, stop: &CancellationToken) -> Resu
             break;
         }
         let Some(head) = WebhookDelivery::find()
+            .filter(webhook_delivery::Column::StoreId.eq(target.store_id))
             .filter(webhook_delivery::Column::SubscriptionId.eq(lease.subscription_id))
             .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
             .order_by_asc(webhook_delivery::Column::Seq)
@@ -92,6 +95,7 @@ async fn target(relay: &Relay, lease: &Lease) -> Result<Option<Target>> {
         }
     };
     Ok(Some(Target {
+        store_id: store.id,
         callback_url: subscription.callback_url,
         shop_domain: store.domain,
         secret,

@@ -33,6 +33,10 @@ pub async fn due(db: &Database, limit: usize) -> Result<Vec<Uuid>> {
         .expr(Expr::col((head.clone(), webhook_delivery::Column::Seq)).min())
         .from_as(WebhookDelivery, head.clone())
         .and_where(
+            Expr::col((head.clone(), webhook_delivery::Column::StoreId))
+                .equals((WebhookDelivery, webhook_delivery::Column::StoreId)),
+        )
+        .and_where(
             Expr::col((head.clone(), webhook_delivery::Column::SubscriptionId))
                 .equals((WebhookDelivery, webhook_delivery::Column::SubscriptionId)),
         )
