@@ -13,6 +13,7 @@ mod m0007_stock_rules_and_tenant_indexes;
 mod m0008_hold_sweep_indexes;
 mod m0009_checkout;
 mod m0010_reconciliation_events;
+mod m0012_gateway_events;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_hold_sweep_indexes::Migration),
             Box::new(m0009_checkout::Migration),
             Box::new(m0010_reconciliation_events::Migration),
+            Box::new(m0012_gateway_events::Migration),
         ]
     }
 }

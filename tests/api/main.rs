@@ -9,6 +9,7 @@ mod checkout;
 mod cross_tenant;
 mod customers;
 mod fake_stripe;
+mod gateway_webhooks;
 mod held_stock;
 mod helpers;
 mod inventory;

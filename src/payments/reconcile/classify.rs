@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Mismatch;
+use crate::payments::books::Truth;
 use crate::payments::records::{Payment, PaymentStatus};
 use crate::payments::{Authorization, AuthorizationStatus};
 
@@ -14,48 +15,6 @@ pub(super) enum Release {
     Void,
     /// Captured money not yet refunded: refund this much.
     Refund(i64),
-}
-
-/// A payment's status and amounts: what our row says, or what the gateway's books imply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Truth {
-    pub status: PaymentStatus,
-    pub captured_minor: i64,
-    pub refunded_minor: i64,
-}
-
-impl Truth {
-    /// What a payment row should say about this authorization.
-    pub fn of(authorization: &Authorization) -> Truth {
-        let (captured_minor, refunded_minor) = match authorization.status {
-            AuthorizationStatus::Captured => {
-                (authorization.captured_minor, authorization.refunded_minor)
-            }
-            AuthorizationStatus::Authorized | AuthorizationStatus::Voided => (0, 0),
-        };
-        let status = match authorization.status {
-            AuthorizationStatus::Authorized => PaymentStatus::Authorized,
-            AuthorizationStatus::Voided => PaymentStatus::Voided,
-            AuthorizationStatus::Captured if refunded_minor >= captured_minor => {
-                PaymentStatus::Refunded
-            }
-            AuthorizationStatus::Captured => PaymentStatus::Captured,
-        };
-        Truth {
-            status,
-            captured_minor,
-            refunded_minor,
-        }
-    }
-
-    /// What a payment row says.
-    pub fn recorded(payment: &Payment) -> Truth {
-        Truth {
-            status: PaymentStatus::of(payment),
-            captured_minor: payment.captured_minor,
-            refunded_minor: payment.refunded_minor,
-        }
-    }
 }
 
 /// What to do about one authorization.
