@@ -7,6 +7,8 @@
 #![deny(clippy::float_arithmetic, clippy::float_cmp)]
 
 pub mod books;
+#[cfg(test)]
+mod fixtures;
 pub mod gateway;
 pub mod operations;
 pub mod reconcile;

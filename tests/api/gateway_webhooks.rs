@@ -16,11 +16,14 @@ use entities::prelude::*;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::Value;
 use vitrine::config::{Secret, Settings};
-use vitrine::payments::TestGateway;
+use vitrine::payments::records::Payment;
 use vitrine::payments::stripe::events::Event;
 use vitrine::payments::stripe::signature;
+use vitrine::payments::{PaymentGateway, TestGateway};
 
+use crate::checkout::{order_uuid, payments_of};
 use crate::helpers::{Backend, TestApp, spawn_app_with_gateway};
+use crate::orders::placed_order;
 
 /// The endpoint's signing secret in these tests.
 pub const SECRET: &str = "whsec_vitrine_tests";
@@ -98,6 +101,25 @@ pub async fn delivered(app: &TestApp, event: &Event) -> String {
     let (status, answer) = deliver(app, event).await;
     assert_eq!(status, 200, "{} {}: {answer}", event.kind, event.id);
     answer["outcome"].as_str().expect("an outcome").to_string()
+}
+
+/// An order placed and authorized in a store that captures on fulfilment (the caller switched it
+/// so); returns its payment.
+pub async fn authorized_payment(app: &TestApp) -> Payment {
+    let (order, _) = placed_order(app, 5, 1).await;
+    let payments = payments_of(app, order_uuid(order["id"].as_str().unwrap())).await;
+    payments.into_iter().next().expect("the order's payment")
+}
+
+/// Captures `payment` at the gateway alone, as in Stripe's dashboard, so that only its webhook
+/// tells Vitrine; returns the events the gateway sent since they were last drained.
+pub async fn captured_at_the_gateway(app: &TestApp, payment: &Payment) -> Vec<Event> {
+    let reference = payment.gateway_reference.as_deref().expect("authorized");
+    app.gateway
+        .capture(reference, payment.amount_minor, "dashboard-capture")
+        .await
+        .expect("captured");
+    app.gateway.drain_events()
 }
 
 /// The first of `events` of type `kind`.

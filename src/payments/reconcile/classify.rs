@@ -104,44 +104,11 @@ fn held(authorization: &Authorization) -> Option<Release> {
 #[cfg(test)]
 mod tests {
     use chrono::TimeDelta;
-    use uuid::Uuid;
 
     use super::*;
+    use crate::payments::fixtures::{authorization as gateway, payment as ours};
     use AuthorizationStatus as At;
     use PaymentStatus as We;
-
-    fn gateway(status: AuthorizationStatus, captured: i64, refunded: i64) -> Authorization {
-        Authorization {
-            reference: "pi_1".into(),
-            amount_minor: 2500,
-            captured_minor: captured,
-            refunded_minor: refunded,
-            status,
-            expires_at: Utc::now() + TimeDelta::days(7),
-        }
-    }
-
-    fn ours(status: PaymentStatus, captured: i64, refunded: i64) -> Payment {
-        let id = Uuid::now_v7();
-        let long_ago = Utc::now() - TimeDelta::hours(1);
-        Payment {
-            id,
-            store_id: Uuid::now_v7(),
-            order_id: Uuid::now_v7(),
-            gateway: "test".into(),
-            idempotency_key: format!("vitrine-authorize-{id}"),
-            gateway_reference: Some("pi_1".into()),
-            currency: "USD".into(),
-            amount_minor: 2500,
-            captured_minor: captured,
-            refunded_minor: refunded,
-            status: status.as_str().into(),
-            decline_code: None,
-            authorization_expires_at: None,
-            created_at: long_ago,
-            updated_at: long_ago,
-        }
-    }
 
     fn check(payment: Option<&Payment>, authorization: &Authorization) -> Action {
         classify(payment, authorization, Utc::now() - TimeDelta::minutes(1))

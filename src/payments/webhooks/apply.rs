@@ -150,11 +150,8 @@ async fn advance(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeDelta, Utc};
-    use uuid::Uuid;
-
     use super::*;
-    use crate::payments::Authorization;
+    use crate::payments::fixtures;
     use AuthorizationStatus as At;
     use PaymentStatus as We;
 
@@ -164,23 +161,9 @@ mod tests {
         captured: i64,
         refunded: i64,
     ) -> Payment {
-        let id = Uuid::now_v7();
         Payment {
-            id,
-            store_id: Uuid::now_v7(),
-            order_id: Uuid::now_v7(),
-            gateway: "stripe".into(),
-            idempotency_key: format!("vitrine-authorize-{id}"),
             gateway_reference: reference.map(str::to_string),
-            currency: "USD".into(),
-            amount_minor: 2500,
-            captured_minor: captured,
-            refunded_minor: refunded,
-            status: status.as_str().into(),
-            decline_code: None,
-            authorization_expires_at: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            ..fixtures::payment(status, captured, refunded)
         }
     }
 
@@ -190,14 +173,7 @@ mod tests {
             event_type: "payment_intent.succeeded".into(),
             reference: "pi_1".into(),
             payment_id: None,
-            says: Says::Held(Authorization {
-                reference: "pi_1".into(),
-                amount_minor: 2500,
-                captured_minor: captured,
-                refunded_minor: refunded,
-                status,
-                expires_at: Utc::now() + TimeDelta::days(7),
-            }),
+            says: Says::Held(fixtures::authorization(status, captured, refunded)),
         }
     }
 

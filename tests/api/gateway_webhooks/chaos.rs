@@ -27,7 +27,7 @@ use vitrine::stores::{self, CreatedStore};
 use self::state::State;
 use super::{Endpoint, stored, webhook_app_with};
 use crate::carts::CART;
-use crate::checkout::{CHECKOUT, input, new_key};
+use crate::checkout::{CHECKOUT, error_codes, input, new_key};
 use crate::helpers::{As, Backend, PRODUCT_CREATE, TestApp, create_store};
 use crate::inventory::variant_uuid;
 use crate::on_both_backends;
@@ -157,12 +157,7 @@ async fn check_out(app: &TestApp, shop: &Shop, kind: Kind, cart: &str) -> Option
     )
     .await;
     let payload = &data["cartComplete"];
-    let codes: Vec<&str> = payload["userErrors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|error| error["code"].as_str().unwrap())
-        .collect();
+    let codes = error_codes(payload);
     if kind == Kind::Declined {
         assert_eq!(codes, ["PAYMENT_DECLINED"], "{payload}");
         return None;

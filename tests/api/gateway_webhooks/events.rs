@@ -17,7 +17,10 @@ use vitrine::payments::stripe::events::{
     INTENT_CREATED, INTENT_PAYMENT_FAILED, INTENT_SUCCEEDED,
 };
 
-use super::{SECRET, delivered, of_kind, post, stored, webhook_app};
+use super::{
+    SECRET, authorized_payment, captured_at_the_gateway, delivered, of_kind, post, stored,
+    webhook_app,
+};
 use crate::carts::level;
 use crate::checkout::{
     cart_of, complete, complete_with, error_codes, events_about, input, new_key, order_uuid,
@@ -25,7 +28,7 @@ use crate::checkout::{
 };
 use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
-use crate::orders::{capture_on_fulfilment, order_op, placed_order};
+use crate::orders::{capture_on_fulfilment, order_op};
 
 on_both_backends!(
     gateway_side_changes_reach_the_payment_and_its_history_through_their_events,
@@ -50,13 +53,6 @@ async fn kinds(app: &TestApp, payment_id: Uuid) -> Vec<String> {
     events.into_iter().map(|event| event.kind).collect()
 }
 
-/// An order placed and authorized in a store that captures on fulfilment; returns its payment.
-async fn authorized_payment(app: &TestApp) -> vitrine::payments::records::Payment {
-    let (order, _) = placed_order(app, 5, 1).await;
-    let payment = payments_of(app, order_uuid(order["id"].as_str().unwrap())).await;
-    payment.into_iter().next().unwrap()
-}
-
 async fn gateway_side_changes_reach_the_payment_and_its_history_through_their_events(
     backend: Backend,
 ) {
@@ -72,11 +68,7 @@ async fn gateway_side_changes_reach_the_payment_and_its_history_through_their_ev
     let authorized = of_kind(&placed, INTENT_AMOUNT_CAPTURABLE_UPDATED);
     assert_eq!(delivered(&app, authorized).await, "stale");
 
-    app.gateway
-        .capture(&reference, payment.amount_minor, "dashboard-capture")
-        .await
-        .unwrap();
-    let captured = app.gateway.drain_events();
+    let captured = captured_at_the_gateway(&app, &payment).await;
     assert_eq!(
         delivered(&app, of_kind(&captured, CHARGE_CAPTURED)).await,
         "ignored"
@@ -177,11 +169,7 @@ async fn repeated_and_reordered_events_change_nothing(backend: Backend) {
     capture_on_fulfilment(&app).await;
     let payment = authorized_payment(&app).await;
     let reference = payment.gateway_reference.clone().unwrap();
-    app.gateway
-        .capture(&reference, payment.amount_minor, "dashboard-capture")
-        .await
-        .unwrap();
-    let sent = app.gateway.drain_events();
+    let sent = captured_at_the_gateway(&app, &payment).await;
     let succeeded = of_kind(&sent, INTENT_SUCCEEDED);
     let authorized = of_kind(&sent, INTENT_AMOUNT_CAPTURABLE_UPDATED);
 

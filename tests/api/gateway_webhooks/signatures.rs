@@ -4,15 +4,17 @@
 //! is then applied. Without a signing secret the endpoint answers 503 and reads nothing.
 
 use chrono::Utc;
-use vitrine::payments::PaymentGateway;
 use vitrine::payments::stripe::events::INTENT_SUCCEEDED;
 use vitrine::payments::stripe::signature;
 
-use super::{SECRET, deliver, of_kind, post, stored, webhook_app};
-use crate::checkout::{order_uuid, payments_of};
+use super::{
+    SECRET, authorized_payment, captured_at_the_gateway, deliver, of_kind, post, stored,
+    webhook_app,
+};
+use crate::checkout::payments_of;
 use crate::helpers::{Backend, spawn_app_on};
 use crate::on_both_backends;
-use crate::orders::{capture_on_fulfilment, placed_order};
+use crate::orders::capture_on_fulfilment;
 
 on_both_backends!(
     unsigned_or_badly_signed_events_are_refused_and_change_nothing,
@@ -22,15 +24,12 @@ on_both_backends!(
 async fn unsigned_or_badly_signed_events_are_refused_and_change_nothing(backend: Backend) {
     let app = webhook_app(backend, |_| {}).await;
     capture_on_fulfilment(&app).await;
-    let (order, _) = placed_order(&app, 5, 1).await;
-    let payment = &payments_of(&app, order_uuid(order["id"].as_str().unwrap())).await[0];
-    let reference = payment.gateway_reference.clone().unwrap();
-    // Captured in Stripe's dashboard: only the webhook tells Vitrine.
-    app.gateway
-        .capture(&reference, payment.amount_minor, "dashboard-capture")
-        .await
-        .unwrap();
-    let event = of_kind(&app.gateway.drain_events(), INTENT_SUCCEEDED).clone();
+    let payment = &authorized_payment(&app).await;
+    let event = of_kind(
+        &captured_at_the_gateway(&app, payment).await,
+        INTENT_SUCCEEDED,
+    )
+    .clone();
     let body = serde_json::to_vec(&event).unwrap();
     let now = Utc::now().timestamp();
 
