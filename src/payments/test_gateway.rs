@@ -137,7 +137,8 @@ impl TestGateway {
         expired
     }
 
-    /// Every webhook event sent so far, in the order the gateway sent them.
+    /// The webhook events sent so far, in the order the gateway sent them (the last ten thousand
+    /// or more: older ones are forgotten).
     pub fn events(&self) -> Vec<Event> {
         self.ledger().events()
     }

@@ -24,6 +24,9 @@ use crate::payments::{
 
 type Outcome<T> = Result<T, GatewayError>;
 
+/// How many sent webhook events the books keep at least.
+const KEPT_EVENTS: usize = 10_000;
+
 /// What a keyed request asked for: a repeated key must ask for exactly the same thing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Call {
@@ -61,7 +64,8 @@ pub(super) struct Ledger {
     by_authorize_key: HashMap<String, usize>,
     answers: HashMap<String, (Call, Outcome<Reply>)>,
     refunds: Vec<(String, Refund)>,
-    /// Every webhook event sent, in order; those from `taken` on are not drained yet.
+    /// The webhook events sent, in order (the last `KEPT_EVENTS` or more); those from `taken` on
+    /// are not drained yet.
     events: Vec<Event>,
     taken: usize,
 }
@@ -103,8 +107,7 @@ impl Ledger {
             other => return Err(refused(format!("no such token: {other:?}"))),
         };
         if let Err(GatewayError::Declined { code, message }) = &outcome {
-            self.events
-                .extend(events::declined(request, code, message, now));
+            self.send(events::declined(request, code, message, now));
         }
         self.store(
             &request.idempotency_key,
@@ -147,7 +150,7 @@ impl Ledger {
         authorization.captured_minor = amount_minor;
         authorization.status = AuthorizationStatus::Captured;
         let recorded = recorded.clone();
-        self.events.extend([
+        self.send([
             events::charge(CHARGE_CAPTURED, &recorded, Some(key), now),
             events::intent(INTENT_SUCCEEDED, &recorded, None, Some(key), now),
         ]);
@@ -176,7 +179,7 @@ impl Ledger {
         )?;
         recorded.authorization.status = AuthorizationStatus::Voided;
         let recorded = recorded.clone();
-        self.events.extend(events::voided(&recorded, key, now));
+        self.send(events::voided(&recorded, key, now));
         let outcome = Ok(recorded.authorization);
         self.store(key, call, &outcome, Reply::Authorization);
         outcome
@@ -211,8 +214,7 @@ impl Ledger {
         }
         authorization.refunded_minor += amount_minor;
         let recorded = recorded.clone();
-        let refunded = events::charge(CHARGE_REFUNDED, &recorded, Some(key), now);
-        self.events.push(refunded);
+        self.send([events::charge(CHARGE_REFUNDED, &recorded, Some(key), now)]);
         let refund = Refund {
             reference: format!("re_{}", Uuid::now_v7().simple()),
             amount_minor,
@@ -256,7 +258,19 @@ impl Ledger {
         true
     }
 
-    /// Every webhook event sent so far, in order.
+    /// Sends webhook events: keeps them for whoever delivers them, forgetting the oldest past
+    /// twice `KEPT_EVENTS` (as Stripe gives up on an event nobody takes), so a server that runs
+    /// on the test gateway for months does not grow without bound.
+    fn send(&mut self, events: impl IntoIterator<Item = Event>) {
+        self.events.extend(events);
+        if self.events.len() > 2 * KEPT_EVENTS {
+            let forgotten = self.events.len() - KEPT_EVENTS;
+            self.events.drain(..forgotten);
+            self.taken = self.taken.saturating_sub(forgotten);
+        }
+    }
+
+    /// The webhook events sent so far (the last `KEPT_EVENTS` or more), in order.
     pub(super) fn events(&self) -> Vec<Event> {
         self.events.clone()
     }
@@ -290,7 +304,7 @@ impl Ledger {
             created_at,
         };
         let key = Some(request.idempotency_key.as_str());
-        self.events.extend([
+        self.send([
             events::intent(INTENT_CREATED, &recorded, None, key, now),
             events::intent(INTENT_AMOUNT_CAPTURABLE_UPDATED, &recorded, None, key, now),
         ]);
@@ -340,7 +354,7 @@ impl Ledger {
         {
             authorization.status = AuthorizationStatus::Voided;
             let lapsed = events::lapsed(recorded, now);
-            self.events.extend(lapsed);
+            self.send(lapsed);
         }
     }
 }
