@@ -1,8 +1,8 @@
 //! Settings, layered: built-in defaults, then an optional `vitrine.toml`, then the environment
 //! (`DATABASE_URL`, `REDIS_URL`, `VITRINE_LISTEN`, `VITRINE_DATA_DIR`, `VITRINE_LOG`,
-//! `STRIPE_SECRET_KEY`, …), then the command-line flags. With nothing configured Vitrine runs on
-//! its embedded defaults: SQLite and an in-process cache under `./data`, listening on
-//! 127.0.0.1:8080, charging the built-in test gateway.
+//! `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, …), then the command-line flags. With nothing
+//! configured Vitrine runs on its embedded defaults: SQLite and an in-process cache under
+//! `./data`, listening on 127.0.0.1:8080, charging the built-in test gateway.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -46,6 +46,11 @@ pub struct Settings {
     pub stripe_secret_key: Option<Secret>,
     /// Where Stripe's API is (a stand-in in tests).
     pub stripe_api_base: String,
+    /// The signing secret of the Stripe webhook endpoint (`whsec_…`, shown when the endpoint is
+    /// added in Stripe's dashboard); `POST /webhooks/stripe` accepts only events signed with it,
+    /// and answers 503 while it is not set.
+    #[serde(default)]
+    pub stripe_webhook_secret: Option<Secret>,
     /// How long, in seconds, one call to the payment gateway may take (fractions allowed);
     /// past it the outcome is unknown.
     pub gateway_timeout_seconds: f64,
@@ -91,7 +96,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 20] = [
+const ENVIRONMENT: [(&str, &str); 21] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -115,6 +120,7 @@ const ENVIRONMENT: [(&str, &str); 20] = [
     ),
     ("stripe_secret_key", "STRIPE_SECRET_KEY"),
     ("stripe_api_base", "STRIPE_API_BASE"),
+    ("stripe_webhook_secret", "STRIPE_WEBHOOK_SECRET"),
     ("gateway_timeout_seconds", "VITRINE_GATEWAY_TIMEOUT_SECONDS"),
     ("relay_tick_seconds", "VITRINE_RELAY_TICK_SECONDS"),
     ("webhook_timeout_seconds", "VITRINE_WEBHOOK_TIMEOUT_SECONDS"),

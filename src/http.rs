@@ -1,14 +1,16 @@
 //! The HTTP surface: the GraphQL endpoints (`/api/{version}/graphql.json`, `/graphql`), GraphiQL,
-//! the hosted checkout page (`/checkouts/{token}`), and the operator endpoints (`/healthz`,
+//! the hosted checkout page (`/checkouts/{token}`), the payment gateway's webhooks
+//! (`/webhooks/stripe`), and the operator endpoints (`/healthz`,
 //! `/readyz`, `/metrics`).
 
 pub mod checkout_page;
 pub mod endpoint;
+pub mod gateway_webhooks;
 pub mod operations;
 pub mod request;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
 use crate::graphql::VitrineSchema;
@@ -32,6 +34,7 @@ pub fn router(state: HttpState) -> Router {
             get(endpoint::unversioned).post(endpoint::unversioned),
         )
         .route("/graphiql", get(operations::graphiql))
+        .route("/webhooks/stripe", post(gateway_webhooks::stripe))
         .route("/healthz", get(operations::healthz))
         .route("/readyz", get(operations::readyz))
         .route("/metrics", get(operations::metrics))

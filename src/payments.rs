@@ -1,16 +1,21 @@
 //! Payments: the `PaymentGateway` trait every gateway implements, the built-in test gateway that
 //! follows Stripe's test tokens, the Stripe adapter (PaymentIntents with manual capture), our
-//! payment records and their operations, and reconciliation of those records with the gateway.
+//! payment records and their operations, reconciliation of those records with the gateway, and
+//! the gateway's webhooks telling us what it did.
 //! Money crosses the gateway as integer minor units, as Stripe takes it (JPY has none).
 
 #![deny(clippy::float_arithmetic, clippy::float_cmp)]
 
+pub mod books;
+#[cfg(test)]
+mod fixtures;
 pub mod gateway;
 pub mod operations;
 pub mod reconcile;
 pub mod records;
 pub mod stripe;
 pub mod test_gateway;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -12,19 +12,21 @@ use tokio::net::TcpListener;
 
 use crate::cache::{self, Cache};
 use crate::checkout::Checkout;
-use crate::config::Settings;
+use crate::config::{Secret, Settings};
 use crate::db::{self, Database};
 use crate::graphql;
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
 use crate::workers::{self, Relay, Ticks, relay};
 
-/// What every request shares: the database, the cache and checkout (with its gateway).
+/// What every request shares: the database, the cache, checkout (with its gateway) and the
+/// secret the gateway signs its webhooks with.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Database,
     pub cache: Arc<dyn Cache>,
     pub checkout: Checkout,
+    pub stripe_webhook_secret: Option<Secret>,
 }
 
 pub struct Application {
@@ -69,6 +71,7 @@ impl Application {
                 db,
                 cache,
                 checkout,
+                stripe_webhook_secret: settings.stripe_webhook_secret.clone(),
             },
             ticks,
         })

@@ -10,6 +10,7 @@ pub mod collection;
 pub mod collection_product;
 pub mod customer;
 pub mod customer_access_token;
+pub mod gateway_event;
 pub mod idempotency_key;
 pub mod inventory_level;
 pub mod inventory_movement;

@@ -7,6 +7,7 @@ pub use crate::collection::Entity as Collection;
 pub use crate::collection_product::Entity as CollectionProduct;
 pub use crate::customer::Entity as Customer;
 pub use crate::customer_access_token::Entity as CustomerAccessToken;
+pub use crate::gateway_event::Entity as GatewayEvent;
 pub use crate::idempotency_key::Entity as IdempotencyKey;
 pub use crate::inventory_level::Entity as InventoryLevel;
 pub use crate::inventory_movement::Entity as InventoryMovement;

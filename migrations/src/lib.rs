@@ -14,6 +14,7 @@ mod m0008_hold_sweep_indexes;
 mod m0009_checkout;
 mod m0010_reconciliation_events;
 mod m0011_webhooks;
+mod m0012_gateway_events;
 mod m0013_cart_token_index;
 
 pub use sea_orm_migration::MigratorTrait;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_checkout::Migration),
             Box::new(m0010_reconciliation_events::Migration),
             Box::new(m0011_webhooks::Migration),
+            Box::new(m0012_gateway_events::Migration),
             Box::new(m0013_cart_token_index::Migration),
         ]
     }

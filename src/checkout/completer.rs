@@ -88,23 +88,27 @@ async fn finish_one(checkout: &Checkout, key: &keys::Key) -> Result<()> {
     Ok(())
 }
 
-/// What became of a payment reconciliation asked to settle.
+/// What became of a payment reconciliation or a webhook asked to settle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Settling {
     Settled,
+    /// The checkout had finished already: its answer stands.
+    Finished,
     /// A live request holds the payment's checkout key: it settles the payment itself.
     Busy,
     /// No checkout key names the payment.
     NoKey,
 }
 
-/// Settles a `pending` payment on what reconciliation learned from the gateway, the way a stopped
-/// checkout is settled (through its key, unless a live request holds it).
+/// Settles a `pending` payment on what reconciliation or a gateway webhook learned from the
+/// gateway, the way a stopped checkout is settled (through its key, unless a live request holds
+/// it); `actor` is recorded as who moved the order.
 pub(crate) async fn settle_payment(
     checkout: &Checkout,
     store: &Store,
     payment: &Payment,
     verdict: Verdict,
+    actor: Actor,
 ) -> Result<Settling> {
     let key = Keys::find()
         .filter(idempotency_key::Column::StoreId.eq(store.id))
@@ -114,6 +118,9 @@ pub(crate) async fn settle_payment(
     let Some(key) = key else {
         return Ok(Settling::NoKey);
     };
+    if key.recovery_point == keys::FINISHED {
+        return Ok(Settling::Finished);
+    }
     if key
         .locked_at
         .is_some_and(|at| at >= Utc::now() - checkout.lock_timeout)
@@ -121,7 +128,7 @@ pub(crate) async fn settle_payment(
         return Ok(Settling::Busy);
     }
     let attempt = attempt_of(checkout, store, &key).await?;
-    settle::settle(checkout, store, &attempt, verdict, Actor::Completer).await?;
+    settle::settle(checkout, store, &attempt, verdict, actor).await?;
     Ok(Settling::Settled)
 }
 

@@ -57,7 +57,7 @@ pub async fn authorize(
 }
 
 /// What is known about a payment attempt at the gateway.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Approved(Authorization),
     Declined {
@@ -126,7 +126,7 @@ pub async fn settle(
             confirm(&tx, store, &attempt.order, &payment, &authorization, actor).await?
         }
         Verdict::Declined { code, message } => {
-            let detail = json!({"code": code, "message": message});
+            let detail = json!({"code": code, "message": message, "by": actor.as_str()});
             fail(&tx, store, attempt, &payment, Some(code), detail).await?;
             refused(
                 RefusalCode::PaymentDeclined,
@@ -141,7 +141,7 @@ pub async fn settle(
                 attempt,
                 &payment,
                 None,
-                json!({"refused": reason}),
+                json!({"refused": reason, "by": actor.as_str()}),
             )
             .await?;
             refused(
@@ -151,7 +151,8 @@ pub async fn settle(
             )
         }
         Verdict::NothingHeld => {
-            fail(&tx, store, attempt, &payment, None, json!({"held": false})).await?;
+            let detail = json!({"held": false, "by": actor.as_str()});
+            fail(&tx, store, attempt, &payment, None, detail).await?;
             refused(
                 RefusalCode::PaymentFailed,
                 "paymentToken",
@@ -211,7 +212,7 @@ async fn confirm(
         &payment,
         "authorized",
         authorization.amount_minor,
-        json!({}),
+        json!({"by": actor.as_str()}),
     )
     .await?;
     let token = stores::new_secret();

@@ -102,6 +102,9 @@ pub enum Actor {
     Completer,
     /// A merchant through the admin API.
     Merchant,
+    /// The payment gateway, through a webhook event settling a checkout nobody else was
+    /// finishing.
+    Gateway,
 }
 
 impl Actor {
@@ -110,6 +113,7 @@ impl Actor {
             Actor::Checkout => "checkout",
             Actor::Completer => "completer",
             Actor::Merchant => "merchant",
+            Actor::Gateway => "gateway",
         }
     }
 }

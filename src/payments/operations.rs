@@ -15,15 +15,16 @@ use crate::outbox::Topic;
 use crate::stores::Store;
 
 /// A follow-up request to the gateway about a payment.
-#[derive(Debug, Clone, Copy)]
-enum Operation {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
     Capture,
     Void,
     Refund,
 }
 
 impl Operation {
-    fn name(self) -> &'static str {
+    /// The request (`capture`), as idempotency keys and reconciliation's audit name it.
+    pub fn name(self) -> &'static str {
         match self {
             Operation::Capture => "capture",
             Operation::Void => "void",
@@ -31,8 +32,8 @@ impl Operation {
         }
     }
 
-    /// The payment event recorded when it succeeded.
-    fn done(self) -> &'static str {
+    /// The payment event recorded when it succeeded (`captured`).
+    pub fn done(self) -> &'static str {
         match self {
             Operation::Capture => "captured",
             Operation::Void => "voided",

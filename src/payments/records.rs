@@ -221,6 +221,21 @@ pub async fn find(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<
         .await?)
 }
 
+/// The payment a gateway's notice is about, in whichever store: the one its authorize key names
+/// (`payment_id`), else the one holding `reference`. Only for what the gateway tells us, which no
+/// store scopes.
+pub async fn named_by_gateway(
+    db: &impl ConnectionTrait,
+    payment_id: Option<Uuid>,
+    reference: &str,
+) -> Result<Option<Payment>> {
+    let query = match payment_id {
+        Some(id) => Payments::find_by_id(id),
+        None => Payments::find().filter(payment::Column::GatewayReference.eq(reference)),
+    };
+    Ok(query.one(db).await?)
+}
+
 /// The payment with this id, locked for the rest of the caller's transaction.
 pub async fn lock(db: &impl ConnectionTrait, store: &Store, id: Uuid) -> Result<Option<Payment>> {
     Ok(Payments::find_by_id(id)

@@ -4,7 +4,12 @@
 //! `authorizations_since` lists intents by creation time for reconciliation.
 //! Every changing call sends an `Idempotency-Key`, so a retry after a lost answer never charges
 //! twice. It maps Stripe's answers onto `GatewayError` and decides nothing else.
+//!
+//! Stripe's webhooks come the other way: their events (`events`) and signatures (`signature`)
+//! live here too, read by `payments::webhooks`.
 
+pub mod events;
+pub mod signature;
 mod wire;
 
 use std::fmt;

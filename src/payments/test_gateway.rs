@@ -3,20 +3,27 @@
 //! share one set of books, so several app instances in a test see the same gateway, and the
 //! inspection methods let a test count what reached it. It must never hold its lock across an
 //! await, so a slow (`with_latency`) gateway still serves calls concurrently.
+//!
+//! Like Stripe it sends webhook events for what it does (`events`): a test takes them
+//! (`drain_events`, `next_events`) and delivers them, signed, to the webhook endpoint. In a
+//! running server nobody takes them: nothing is delivered, as with Stripe and no endpoint.
 
+mod events;
 mod ledger;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use self::ledger::Ledger;
+use crate::payments::stripe::events::Event;
 use crate::payments::{
     Authorization, AuthorizeRequest, GatewayError, KeyedAuthorization, PaymentGateway, Refund,
 };
@@ -67,7 +74,12 @@ pub struct TestGateway {
     ledger: Arc<Mutex<Ledger>>,
     calls: Arc<Mutex<Calls>>,
     latency: Duration,
+    answer_delay: Duration,
     limit: Option<Arc<Semaphore>>,
+    /// How many answers are still to be lost (`lose_answers`).
+    lost_answers: Arc<AtomicUsize>,
+    /// Woken whenever a call may have sent events.
+    sent: Arc<Notify>,
 }
 
 impl TestGateway {
@@ -79,6 +91,13 @@ impl TestGateway {
     /// This gateway (same books), sleeping `latency` before answering each call.
     pub fn with_latency(mut self, latency: Duration) -> TestGateway {
         self.latency = latency;
+        self
+    }
+
+    /// This gateway (same books), answering each call `delay` after it acted and sent its
+    /// events: its webhooks can outrun its answers, as Stripe's do.
+    pub fn with_answer_delay(mut self, delay: Duration) -> TestGateway {
+        self.answer_delay = delay;
         self
     }
 
@@ -113,7 +132,39 @@ impl TestGateway {
     /// Lapses an authorization now, as if its seven days had passed (an uncaptured one becomes
     /// `Voided`, as Stripe cancels it). False for an unknown reference.
     pub fn expire(&self, reference: &str) -> bool {
-        self.ledger().expire(reference, Utc::now())
+        let expired = self.ledger().expire(reference, Utc::now());
+        self.sent.notify_waiters();
+        expired
+    }
+
+    /// The webhook events sent so far, in the order the gateway sent them (the last ten thousand
+    /// or more: older ones are forgotten).
+    pub fn events(&self) -> Vec<Event> {
+        self.ledger().events()
+    }
+
+    /// The events sent since the last drain, in order: a test delivers these.
+    pub fn drain_events(&self) -> Vec<Event> {
+        self.ledger().drain_events()
+    }
+
+    /// Waits until events have been sent since the last drain, then drains them.
+    pub async fn next_events(&self) -> Vec<Event> {
+        loop {
+            let sent = self.sent.notified();
+            let events = self.drain_events();
+            if !events.is_empty() {
+                return events;
+            }
+            sent.await;
+        }
+    }
+
+    /// The next `calls` calls do their work but answer `Unavailable`, as when the connection
+    /// drops after the gateway acted. `authorize` and `find_authorization` included, so a
+    /// checkout whose answers are all lost ends `PAYMENT_PENDING` with the money held.
+    pub fn lose_answers(&self, calls: usize) {
+        self.lost_answers.store(calls, Ordering::SeqCst);
     }
 
     /// How many calls of each kind have reached the gateway.
@@ -138,6 +189,25 @@ impl TestGateway {
 
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
         lock(&self.ledger)
+    }
+
+    /// What the caller hears of a call's outcome, after the answer delay: lost if answers are
+    /// being lost. Wakes whoever waits for events first, since the call may have sent some.
+    async fn answer<T>(&self, outcome: Result<T, GatewayError>) -> Result<T, GatewayError> {
+        self.sent.notify_waiters();
+        if !self.answer_delay.is_zero() {
+            tokio::time::sleep(self.answer_delay).await;
+        }
+        let lost = self
+            .lost_answers
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if lost {
+            return Err(GatewayError::Unavailable(
+                "the connection closed before the answer arrived".into(),
+            ));
+        }
+        outcome
     }
 
     /// Counts the call, then waits for a slot and the latency. The permit is held until the
@@ -169,7 +239,8 @@ impl PaymentGateway for TestGateway {
 
     async fn authorize(&self, request: &AuthorizeRequest) -> Result<Authorization, GatewayError> {
         let _slot = self.enter(|calls| calls.authorize += 1).await;
-        self.ledger().authorize(request, Utc::now())
+        let outcome = self.ledger().authorize(request, Utc::now());
+        self.answer(outcome).await
     }
 
     async fn capture(
@@ -186,8 +257,10 @@ impl PaymentGateway for TestGateway {
             })
             .await;
         let now = Utc::now();
-        self.ledger()
-            .capture(reference, amount_minor, idempotency_key, now)
+        let outcome = self
+            .ledger()
+            .capture(reference, amount_minor, idempotency_key, now);
+        self.answer(outcome).await
     }
 
     async fn void(
@@ -196,7 +269,8 @@ impl PaymentGateway for TestGateway {
         idempotency_key: &str,
     ) -> Result<Authorization, GatewayError> {
         let _slot = self.enter(|calls| calls.void += 1).await;
-        self.ledger().void(reference, idempotency_key, Utc::now())
+        let outcome = self.ledger().void(reference, idempotency_key, Utc::now());
+        self.answer(outcome).await
     }
 
     async fn refund(
@@ -207,8 +281,10 @@ impl PaymentGateway for TestGateway {
     ) -> Result<Refund, GatewayError> {
         let _slot = self.enter(|calls| calls.refund += 1).await;
         let now = Utc::now();
-        self.ledger()
-            .refund(reference, amount_minor, idempotency_key, now)
+        let outcome = self
+            .ledger()
+            .refund(reference, amount_minor, idempotency_key, now);
+        self.answer(outcome).await
     }
 
     async fn find_authorization(
@@ -216,7 +292,8 @@ impl PaymentGateway for TestGateway {
         idempotency_key: &str,
     ) -> Result<Option<Authorization>, GatewayError> {
         let _slot = self.enter(|calls| calls.find_authorization += 1).await;
-        Ok(self.ledger().find(idempotency_key, Utc::now()))
+        let found = self.ledger().find(idempotency_key, Utc::now());
+        self.answer(Ok(found)).await
     }
 
     async fn authorizations_since(
@@ -230,6 +307,6 @@ impl PaymentGateway for TestGateway {
             idempotency_key: r.request.idempotency_key,
             authorization: r.authorization,
         });
-        Ok(keyed.collect())
+        self.answer(Ok(keyed.collect())).await
     }
 }

@@ -53,6 +53,7 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         reconcile_lookback_hours: 192.0,
         stripe_secret_key: None,
         stripe_api_base: vitrine::payments::stripe::DEFAULT_API_BASE.into(),
+        stripe_webhook_secret: None,
         gateway_timeout_seconds: 10.0,
         relay_tick_seconds: 0.05,
         webhook_timeout_seconds: 5.0,
@@ -356,13 +357,20 @@ pub fn sized_product(title: &str, sku_prefix: &str) -> Value {
 }
 
 /// Runs each `async fn name(backend: Backend)` of the calling module as two tests,
-/// `on_postgres::name` and `on_sqlite::name`.
+/// `on_postgres::name` and `on_sqlite::name`. Prefixed with `multi_thread:`, the tests run on two
+/// worker threads (as `serve` has), for tests whose server must not share one thread with the
+/// load the test makes.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
+    (multi_thread: $($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(
+            @tests #[tokio::test(flavor = "multi_thread", worker_threads = 2)] $($name),*
+        );
+    };
+    (@tests #[$test:meta] $($name:ident),*) => {
         mod on_postgres {
             $(
-                #[tokio::test]
+                #[$test]
                 async fn $name() {
                     super::$name($crate::helpers::Backend::Postgres).await
                 }
@@ -370,11 +378,14 @@ macro_rules! on_both_backends {
         }
         mod on_sqlite {
             $(
-                #[tokio::test]
+                #[$test]
                 async fn $name() {
                     super::$name($crate::helpers::Backend::Sqlite).await
                 }
             )*
         }
+    };
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(@tests #[tokio::test] $($name),*);
     };
 }

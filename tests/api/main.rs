@@ -11,6 +11,7 @@ mod checkout_page;
 mod cross_tenant;
 mod customers;
 mod fake_stripe;
+mod gateway_webhooks;
 mod held_stock;
 mod helpers;
 mod inventory;

@@ -38,7 +38,7 @@ pub struct OrderStatusEvent {
     pub from: Option<OrderStatus>,
     /// When it moved.
     pub at: DateTime<Utc>,
-    /// Who moved it: `checkout`, `completer` or `merchant`.
+    /// Who moved it: `checkout`, `completer`, `merchant` or `gateway` (a payment webhook).
     pub actor: String,
     /// Why, when a reason was given.
     pub reason: Option<String>,

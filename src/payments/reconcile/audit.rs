@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::Mismatch;
-use super::classify::Truth;
 use crate::error::Result;
+use crate::payments::books::Truth;
 use crate::payments::records::{self, Payment};
 use crate::payments::{Authorization, AuthorizationStatus};
 use crate::stores::Store;

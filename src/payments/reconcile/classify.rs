@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Mismatch;
+use crate::payments::books::Truth;
 use crate::payments::records::{Payment, PaymentStatus};
 use crate::payments::{Authorization, AuthorizationStatus};
 
@@ -14,48 +15,6 @@ pub(super) enum Release {
     Void,
     /// Captured money not yet refunded: refund this much.
     Refund(i64),
-}
-
-/// A payment's status and amounts: what our row says, or what the gateway's books imply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Truth {
-    pub status: PaymentStatus,
-    pub captured_minor: i64,
-    pub refunded_minor: i64,
-}
-
-impl Truth {
-    /// What a payment row should say about this authorization.
-    pub fn of(authorization: &Authorization) -> Truth {
-        let (captured_minor, refunded_minor) = match authorization.status {
-            AuthorizationStatus::Captured => {
-                (authorization.captured_minor, authorization.refunded_minor)
-            }
-            AuthorizationStatus::Authorized | AuthorizationStatus::Voided => (0, 0),
-        };
-        let status = match authorization.status {
-            AuthorizationStatus::Authorized => PaymentStatus::Authorized,
-            AuthorizationStatus::Voided => PaymentStatus::Voided,
-            AuthorizationStatus::Captured if refunded_minor >= captured_minor => {
-                PaymentStatus::Refunded
-            }
-            AuthorizationStatus::Captured => PaymentStatus::Captured,
-        };
-        Truth {
-            status,
-            captured_minor,
-            refunded_minor,
-        }
-    }
-
-    /// What a payment row says.
-    pub fn recorded(payment: &Payment) -> Truth {
-        Truth {
-            status: PaymentStatus::of(payment),
-            captured_minor: payment.captured_minor,
-            refunded_minor: payment.refunded_minor,
-        }
-    }
 }
 
 /// What to do about one authorization.
@@ -145,44 +104,11 @@ fn held(authorization: &Authorization) -> Option<Release> {
 #[cfg(test)]
 mod tests {
     use chrono::TimeDelta;
-    use uuid::Uuid;
 
     use super::*;
+    use crate::payments::fixtures::{authorization as gateway, payment as ours};
     use AuthorizationStatus as At;
     use PaymentStatus as We;
-
-    fn gateway(status: AuthorizationStatus, captured: i64, refunded: i64) -> Authorization {
-        Authorization {
-            reference: "pi_1".into(),
-            amount_minor: 2500,
-            captured_minor: captured,
-            refunded_minor: refunded,
-            status,
-            expires_at: Utc::now() + TimeDelta::days(7),
-        }
-    }
-
-    fn ours(status: PaymentStatus, captured: i64, refunded: i64) -> Payment {
-        let id = Uuid::now_v7();
-        let long_ago = Utc::now() - TimeDelta::hours(1);
-        Payment {
-            id,
-            store_id: Uuid::now_v7(),
-            order_id: Uuid::now_v7(),
-            gateway: "test".into(),
-            idempotency_key: format!("vitrine-authorize-{id}"),
-            gateway_reference: Some("pi_1".into()),
-            currency: "USD".into(),
-            amount_minor: 2500,
-            captured_minor: captured,
-            refunded_minor: refunded,
-            status: status.as_str().into(),
-            decline_code: None,
-            authorization_expires_at: None,
-            created_at: long_ago,
-            updated_at: long_ago,
-        }
-    }
 
     fn check(payment: Option<&Payment>, authorization: &Authorization) -> Action {
         classify(payment, authorization, Utc::now() - TimeDelta::minutes(1))

@@ -9,14 +9,15 @@ use uuid::Uuid;
 
 use super::Mismatch;
 use super::audit::{self, Entry};
-use super::classify::{self, Action, Release, Truth};
+use super::classify::{self, Action, Release};
 use crate::checkout::Checkout;
 use crate::checkout::completer::{self, Settling};
 use crate::checkout::settle::Verdict;
 use crate::error::{AppError, Result};
-use crate::orders;
-use crate::outbox::Topic;
-use crate::payments::records::{self, Change, Payment, PaymentStatus};
+use crate::orders::Actor;
+use crate::payments::books::{self, Truth};
+use crate::payments::operations::Operation;
+use crate::payments::records::{self, Payment};
 use crate::payments::{Authorization, AuthorizationStatus};
 use crate::stores::Store;
 
@@ -109,9 +110,9 @@ async fn settle(checkout: &Checkout, target: &Target<'_>, mismatch: Mismatch) ->
         AuthorizationStatus::Voided => Verdict::NothingHeld,
         _ => Verdict::Approved(authorization.clone()),
     };
-    match completer::settle_payment(checkout, store, payment, verdict).await? {
+    match completer::settle_payment(checkout, store, payment, verdict, Actor::Completer).await? {
         Settling::Settled => {}
-        Settling::Busy => return Ok(Applied::Moved),
+        Settling::Busy | Settling::Finished => return Ok(Applied::Moved),
         Settling::NoKey => {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "no checkout key names pending payment {}: it must be settled by hand",
@@ -166,54 +167,22 @@ async fn correct(
     if before != Truth::recorded(payment) {
         return Ok(Applied::Moved);
     }
-    let change = Change {
-        status: Some(truth.status),
-        captured_minor: Some(truth.captured_minor),
-        refunded_minor: Some(truth.refunded_minor),
-        reference: current
-            .gateway_reference
-            .is_none()
-            .then(|| authorization.reference.clone()),
-        ..Change::default()
-    };
-    let corrected = records::settle(&tx, store, &current, before.status, change).await?;
-    let (action, amount_minor, topic) = what_changed(before, truth, current.amount_minor);
+    let (corrected, movement) =
+        books::write(&tx, store, &current, truth, &authorization.reference).await?;
     let detail = json!({ "before": audit::side(before), "after": audit::side(truth) });
     let entry = Entry {
         store: Some(store),
         payment_id: payment.id,
         payment: Some(&corrected),
         mismatch,
-        action,
+        action: movement.operation.map_or("status", Operation::name),
         authorization,
-        amount_minor,
+        amount_minor: movement.amount_minor,
         detail,
     };
     audit::record(&tx, entry).await?;
-    if let Some(order) = orders::find(&tx, store, corrected.order_id).await? {
-        orders::status::announce(&tx, store, &order, topic).await?;
-    }
     tx.commit().await?;
     Ok(Applied::Done)
-}
-
-/// The action a correction records, the amount it moved and the order event announcing it.
-fn what_changed(before: Truth, after: Truth, authorized: i64) -> (&'static str, i64, Topic) {
-    if after.status == PaymentStatus::Voided {
-        ("void", authorized, Topic::OrdersUpdated)
-    } else if after.captured_minor != before.captured_minor {
-        let taken = after.captured_minor - before.captured_minor;
-        let topic = match taken > 0 {
-            true => Topic::OrdersPaid,
-            false => Topic::OrdersUpdated,
-        };
-        ("capture", taken, topic)
-    } else if after.refunded_minor != before.refunded_minor {
-        let given = after.refunded_minor - before.refunded_minor;
-        ("refund", given, Topic::OrdersUpdated)
-    } else {
-        ("status", 0, Topic::OrdersUpdated)
-    }
 }
 
 fn known<'a>(target: &Target<'a>) -> Result<(&'a Store, &'a Payment)> {

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::DateTime;
-use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
 
 use crate::payments::{
     AUTHORIZATION_LIFETIME, Authorization, AuthorizationStatus, GatewayError, Refund,
@@ -69,9 +69,9 @@ struct ErrorEnvelope {
     error: ErrorBody,
 }
 
-/// Stripe's `error` object.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct ErrorBody {
+/// Stripe's `error` object (also an intent's `last_payment_error`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
     #[serde(rename = "type", default)]
     pub kind: Option<String>,
     #[serde(default)]
@@ -86,26 +86,15 @@ impl PaymentIntent {
     /// The authorization this intent is, or `None` while it holds nothing (declined, awaiting a
     /// payment method or an action).
     pub fn authorization(&self) -> Result<Option<Authorization>, GatewayError> {
-        let status = match self.status.as_str() {
-            "requires_capture" => AuthorizationStatus::Authorized,
-            "succeeded" => AuthorizationStatus::Captured,
-            "canceled" => AuthorizationStatus::Voided,
-            _ => return Ok(None),
-        };
-        let created = DateTime::from_timestamp(self.created, 0)
-            .ok_or_else(|| malformed(&format!("created {} of {}", self.created, self.id)))?;
         let refunded_minor = match &self.latest_charge {
             Some(LatestCharge::Expanded { amount_refunded }) => *amount_refunded,
             Some(LatestCharge::Unexpanded(_)) | None => 0,
         };
-        Ok(Some(Authorization {
-            reference: self.id.clone(),
-            amount_minor: self.amount,
+        let taken = Taken {
             captured_minor: self.amount_received,
             refunded_minor,
-            status,
-            expires_at: created + AUTHORIZATION_LIFETIME,
-        }))
+        };
+        intent_authorization(&self.id, &self.status, self.amount, taken, self.created)
     }
 
     /// Why a confirmed intent holds nothing: a decline, or a step (3-D Secure) Vitrine cannot take.
@@ -144,6 +133,52 @@ impl RefundObject {
     }
 }
 
+/// What an authorization has had taken and given back.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Taken {
+    pub captured_minor: i64,
+    pub refunded_minor: i64,
+}
+
+/// The authorization an intent `id` in `status`, created at `created` (unix seconds), is; `None`
+/// while it holds nothing (declined, awaiting a payment method or an action).
+pub(super) fn intent_authorization(
+    id: &str,
+    status: &str,
+    amount_minor: i64,
+    taken: Taken,
+    created: i64,
+) -> Result<Option<Authorization>, GatewayError> {
+    let status = match status {
+        "requires_capture" => AuthorizationStatus::Authorized,
+        "succeeded" => AuthorizationStatus::Captured,
+        "canceled" => AuthorizationStatus::Voided,
+        _ => return Ok(None),
+    };
+    authorization(id, status, amount_minor, taken, created).map(Some)
+}
+
+/// An authorization created at `created` (unix seconds), which lapses seven days later if it is
+/// not captured (Stripe cancels it).
+pub(super) fn authorization(
+    reference: &str,
+    status: AuthorizationStatus,
+    amount_minor: i64,
+    taken: Taken,
+    created: i64,
+) -> Result<Authorization, GatewayError> {
+    let created = DateTime::from_timestamp(created, 0)
+        .ok_or_else(|| malformed(&format!("created {created} of {reference}")))?;
+    Ok(Authorization {
+        reference: reference.into(),
+        amount_minor,
+        captured_minor: taken.captured_minor,
+        refunded_minor: taken.refunded_minor,
+        status,
+        expires_at: created + AUTHORIZATION_LIFETIME,
+    })
+}
+
 /// The error for a non-success answer. Card errors are declines; a conflict (the same key still
 /// in flight) and rate limiting leave the outcome open, as server errors do; any other client
 /// error is a refusal.
@@ -161,7 +196,7 @@ pub(super) fn error_from(status: u16, body: &[u8]) -> GatewayError {
     }
 }
 
-fn declined(error: &ErrorBody) -> GatewayError {
+pub(super) fn declined(error: &ErrorBody) -> GatewayError {
     let code = error.decline_code.as_ref().or(error.code.as_ref());
     GatewayError::Declined {
         code: code.cloned().unwrap_or_else(|| "card_declined".into()),

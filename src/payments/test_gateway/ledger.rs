@@ -1,15 +1,21 @@
-//! The test gateway's books: its authorizations, refunds and the answers stored under idempotency
-//! keys. Plain synchronous code run under the gateway's mutex, so one call is one atomic step; it
-//! never sleeps, awaits or counts calls (the async shell in `test_gateway.rs` does).
+//! The test gateway's books: its authorizations, refunds, the answers stored under idempotency
+//! keys and the webhook events it sent. Plain synchronous code run under the gateway's mutex, so
+//! one call is one atomic step; it never sleeps, awaits or counts calls (the async shell in
+//! `test_gateway.rs` does).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
+use super::events;
 use super::{
     IDEMPOTENCY_MISMATCH, Recorded, TOKEN_AMEX, TOKEN_DECLINED, TOKEN_INSUFFICIENT_FUNDS,
     TOKEN_LOST_RESPONSE, TOKEN_MASTERCARD, TOKEN_SERVER_ERROR, TOKEN_VISA,
+};
+use crate::payments::stripe::events::{
+    CHARGE_CAPTURED, CHARGE_REFUNDED, Event, INTENT_AMOUNT_CAPTURABLE_UPDATED, INTENT_CREATED,
+    INTENT_SUCCEEDED,
 };
 use crate::payments::{
     AUTHORIZATION_LIFETIME, Authorization, AuthorizationStatus, AuthorizeRequest, GatewayError,
@@ -17,6 +23,9 @@ use crate::payments::{
 };
 
 type Outcome<T> = Result<T, GatewayError>;
+
+/// How many sent webhook events the books keep at least.
+const KEPT_EVENTS: usize = 10_000;
 
 /// What a keyed request asked for: a repeated key must ask for exactly the same thing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +64,10 @@ pub(super) struct Ledger {
     by_authorize_key: HashMap<String, usize>,
     answers: HashMap<String, (Call, Outcome<Reply>)>,
     refunds: Vec<(String, Refund)>,
+    /// The webhook events sent, in order (the last `KEPT_EVENTS` or more); those from `taken` on
+    /// are not drained yet.
+    events: Vec<Event>,
+    taken: usize,
 }
 
 impl Ledger {
@@ -93,6 +106,9 @@ impl Ledger {
             TOKEN_SERVER_ERROR => return Err(unavailable("the gateway had an internal error")),
             other => return Err(refused(format!("no such token: {other:?}"))),
         };
+        if let Err(GatewayError::Declined { code, message }) = &outcome {
+            self.send(events::declined(request, code, message, now));
+        }
         self.store(
             &request.idempotency_key,
             call,
@@ -121,7 +137,8 @@ impl Ledger {
         if let Some(stored) = self.replay(key, &call)? {
             return authorization_of(stored);
         }
-        let authorization = &mut self.intent_mut(reference, now)?.authorization;
+        let recorded = self.intent_mut(reference, now)?;
+        let authorization = &mut recorded.authorization;
         check_status(authorization, AuthorizationStatus::Authorized, "captured")?;
         check_amount(amount_minor)?;
         if amount_minor > authorization.amount_minor {
@@ -132,7 +149,12 @@ impl Ledger {
         }
         authorization.captured_minor = amount_minor;
         authorization.status = AuthorizationStatus::Captured;
-        let outcome = Ok(authorization.clone());
+        let recorded = recorded.clone();
+        self.send([
+            events::charge(CHARGE_CAPTURED, &recorded, Some(key), now),
+            events::intent(INTENT_SUCCEEDED, &recorded, None, Some(key), now),
+        ]);
+        let outcome = Ok(recorded.authorization);
         self.store(key, call, &outcome, Reply::Authorization);
         outcome
     }
@@ -149,10 +171,16 @@ impl Ledger {
         if let Some(stored) = self.replay(key, &call)? {
             return authorization_of(stored);
         }
-        let authorization = &mut self.intent_mut(reference, now)?.authorization;
-        check_status(authorization, AuthorizationStatus::Authorized, "voided")?;
-        authorization.status = AuthorizationStatus::Voided;
-        let outcome = Ok(authorization.clone());
+        let recorded = self.intent_mut(reference, now)?;
+        check_status(
+            &recorded.authorization,
+            AuthorizationStatus::Authorized,
+            "voided",
+        )?;
+        recorded.authorization.status = AuthorizationStatus::Voided;
+        let recorded = recorded.clone();
+        self.send(events::voided(&recorded, key, now));
+        let outcome = Ok(recorded.authorization);
         self.store(key, call, &outcome, Reply::Authorization);
         outcome
     }
@@ -174,7 +202,8 @@ impl Ledger {
                 Reply::Authorization(_) => Err(refused(IDEMPOTENCY_MISMATCH)),
             };
         }
-        let authorization = &mut self.intent_mut(reference, now)?.authorization;
+        let recorded = self.intent_mut(reference, now)?;
+        let authorization = &mut recorded.authorization;
         check_status(authorization, AuthorizationStatus::Captured, "refunded")?;
         check_amount(amount_minor)?;
         let refundable = authorization.captured_minor - authorization.refunded_minor;
@@ -184,6 +213,8 @@ impl Ledger {
             )));
         }
         authorization.refunded_minor += amount_minor;
+        let recorded = recorded.clone();
+        self.send([events::charge(CHARGE_REFUNDED, &recorded, Some(key), now)]);
         let refund = Refund {
             reference: format!("re_{}", Uuid::now_v7().simple()),
             amount_minor,
@@ -196,15 +227,14 @@ impl Ledger {
 
     pub(super) fn find(&mut self, key: &str, now: DateTime<Utc>) -> Option<Authorization> {
         let index = *self.by_authorize_key.get(key)?;
-        let recorded = &mut self.intents[index];
-        lapse_if_due(&mut recorded.authorization, now);
-        Some(recorded.authorization.clone())
+        self.lapse_if_due(index, now);
+        Some(self.intents[index].authorization.clone())
     }
 
     /// Every authorization with the request that created it, as it stands now.
     pub(super) fn recorded(&mut self, now: DateTime<Utc>) -> Vec<Recorded> {
-        for recorded in &mut self.intents {
-            lapse_if_due(&mut recorded.authorization, now);
+        for index in 0..self.intents.len() {
+            self.lapse_if_due(index, now);
         }
         self.intents.clone()
     }
@@ -220,12 +250,36 @@ impl Ledger {
 
     /// Moves the authorization's expiry to `now`, lapsing it if it is still uncaptured.
     pub(super) fn expire(&mut self, reference: &str, now: DateTime<Utc>) -> bool {
-        let Ok(recorded) = self.intent_mut(reference, now) else {
+        let Some(&index) = self.by_reference.get(reference) else {
             return false;
         };
-        recorded.authorization.expires_at = now;
-        lapse_if_due(&mut recorded.authorization, now);
+        self.intents[index].authorization.expires_at = now;
+        self.lapse_if_due(index, now);
         true
+    }
+
+    /// Sends webhook events: keeps them for whoever delivers them, forgetting the oldest past
+    /// twice `KEPT_EVENTS` (as Stripe gives up on an event nobody takes), so a server that runs
+    /// on the test gateway for months does not grow without bound.
+    fn send(&mut self, events: impl IntoIterator<Item = Event>) {
+        self.events.extend(events);
+        if self.events.len() > 2 * KEPT_EVENTS {
+            let forgotten = self.events.len() - KEPT_EVENTS;
+            self.events.drain(..forgotten);
+            self.taken = self.taken.saturating_sub(forgotten);
+        }
+    }
+
+    /// The webhook events sent so far (the last `KEPT_EVENTS` or more), in order.
+    pub(super) fn events(&self) -> Vec<Event> {
+        self.events.clone()
+    }
+
+    /// The events sent since the last drain, in order.
+    pub(super) fn drain_events(&mut self) -> Vec<Event> {
+        let fresh = self.events[self.taken..].to_vec();
+        self.taken = self.events.len();
+        fresh
     }
 
     fn create(&mut self, request: &AuthorizeRequest, now: DateTime<Utc>) -> Authorization {
@@ -244,11 +298,17 @@ impl Ledger {
             .insert(authorization.reference.clone(), index);
         self.by_authorize_key
             .insert(request.idempotency_key.clone(), index);
-        self.intents.push(Recorded {
+        let recorded = Recorded {
             request: request.clone(),
             authorization: authorization.clone(),
             created_at,
-        });
+        };
+        let key = Some(request.idempotency_key.as_str());
+        self.send([
+            events::intent(INTENT_CREATED, &recorded, None, key, now),
+            events::intent(INTENT_AMOUNT_CAPTURABLE_UPDATED, &recorded, None, key, now),
+        ]);
+        self.intents.push(recorded);
         authorization
     }
 
@@ -281,16 +341,21 @@ impl Ledger {
             .by_reference
             .get(reference)
             .ok_or_else(|| refused(format!("no such authorization: {reference:?}")))?;
-        let recorded = &mut self.intents[index];
-        lapse_if_due(&mut recorded.authorization, now);
-        Ok(recorded)
+        self.lapse_if_due(index, now);
+        Ok(&mut self.intents[index])
     }
-}
 
-/// An uncaptured authorization past its expiry is released, as Stripe cancels it.
-fn lapse_if_due(authorization: &mut Authorization, now: DateTime<Utc>) {
-    if authorization.status == AuthorizationStatus::Authorized && now >= authorization.expires_at {
-        authorization.status = AuthorizationStatus::Voided;
+    /// An uncaptured authorization past its expiry is released, as Stripe cancels it.
+    fn lapse_if_due(&mut self, index: usize, now: DateTime<Utc>) {
+        let recorded = &mut self.intents[index];
+        let authorization = &mut recorded.authorization;
+        if authorization.status == AuthorizationStatus::Authorized
+            && now >= authorization.expires_at
+        {
+            authorization.status = AuthorizationStatus::Voided;
+            let lapsed = events::lapsed(recorded, now);
+            self.send(lapsed);
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 
 use super::*;
+use crate::payments::stripe::events::IntentObject;
 use crate::payments::{AUTHORIZATION_LIFETIME, AuthorizationStatus};
 
 fn request(token: &str, key: &str) -> AuthorizeRequest {
@@ -267,4 +268,148 @@ async fn clones_share_their_books_and_a_concurrency_limit_queues_calls() {
     assert!(a.is_ok() && b.is_ok());
     assert!(started.elapsed() >= latency * 2, "one call at a time");
     assert_eq!(clone.authorizations().len(), 2);
+}
+
+fn kinds(events: &[Event]) -> Vec<&str> {
+    events.iter().map(|event| event.kind.as_str()).collect()
+}
+
+fn intent_of(event: &Event) -> IntentObject {
+    serde_json::from_value(event.data.object.clone()).expect("a payment intent")
+}
+
+#[tokio::test]
+async fn each_change_sends_stripes_events_once_carrying_the_object_as_it_stands() {
+    use crate::payments::stripe::events::ChargeObject;
+    let gateway = TestGateway::new();
+    let held = authorized(&gateway, "order-1").await;
+    let sent = gateway.drain_events();
+    assert_eq!(
+        kinds(&sent),
+        [
+            "payment_intent.created",
+            "payment_intent.amount_capturable_updated"
+        ]
+    );
+    let intent = intent_of(&sent[1]);
+    assert_eq!(
+        (intent.id.as_str(), intent.status.as_str()),
+        (held.reference.as_str(), "requires_capture")
+    );
+    assert_eq!((intent.amount, intent.amount_capturable), (2500, 2500));
+    assert_eq!(intent.metadata["idempotency_key"], "order-1");
+    assert!(sent[1].id.starts_with("evt_") && sent[0].id != sent[1].id);
+
+    authorized(&gateway, "order-1").await;
+    gateway
+        .capture(&held.reference, 2500, "capture-1")
+        .await
+        .unwrap();
+    gateway
+        .capture(&held.reference, 2500, "capture-1")
+        .await
+        .unwrap();
+    gateway
+        .refund(&held.reference, 700, "refund-1")
+        .await
+        .unwrap();
+    let sent = gateway.drain_events();
+    assert_eq!(
+        kinds(&sent),
+        [
+            "charge.captured",
+            "payment_intent.succeeded",
+            "charge.refunded"
+        ]
+    );
+    assert_eq!(intent_of(&sent[1]).amount_received, 2500);
+    let charge: ChargeObject = serde_json::from_value(sent[2].data.object.clone()).unwrap();
+    assert_eq!(
+        (
+            charge.amount_captured,
+            charge.amount_refunded,
+            charge.refunded
+        ),
+        (2500, 700, false)
+    );
+    assert_eq!(
+        charge.payment_intent.as_deref(),
+        Some(held.reference.as_str())
+    );
+    assert_eq!(gateway.events().len(), 5);
+    assert!(gateway.drain_events().is_empty());
+}
+
+#[tokio::test]
+async fn voids_lapses_and_declines_send_their_events() {
+    use crate::payments::stripe::events::ChargeObject;
+    let gateway = TestGateway::new();
+    let voided = authorized(&gateway, "order-1").await;
+    let lapsed = authorized(&gateway, "order-2").await;
+    gateway.drain_events();
+    gateway.void(&voided.reference, "void-1").await.unwrap();
+    let sent = gateway.drain_events();
+    assert_eq!(kinds(&sent), ["payment_intent.canceled", "charge.refunded"]);
+    assert_eq!(
+        intent_of(&sent[0]).cancellation_reason.as_deref(),
+        Some("requested_by_customer")
+    );
+    let released: ChargeObject = serde_json::from_value(sent[1].data.object.clone()).unwrap();
+    assert_eq!(
+        (
+            released.captured,
+            released.refunded,
+            released.amount_refunded
+        ),
+        (false, true, 2500)
+    );
+
+    gateway.expire(&lapsed.reference);
+    let sent = gateway.drain_events();
+    assert_eq!(kinds(&sent), ["payment_intent.canceled", "charge.expired"]);
+    assert_eq!(
+        intent_of(&sent[0]).cancellation_reason.as_deref(),
+        Some("automatic")
+    );
+
+    let _ = gateway
+        .authorize(&request(TOKEN_INSUFFICIENT_FUNDS, "order-3"))
+        .await;
+    let _ = gateway
+        .authorize(&request(TOKEN_INSUFFICIENT_FUNDS, "order-3"))
+        .await;
+    let sent = gateway.drain_events();
+    assert_eq!(
+        kinds(&sent),
+        ["payment_intent.created", "payment_intent.payment_failed"]
+    );
+    let failed = intent_of(&sent[1]);
+    assert_eq!(failed.status, "requires_payment_method");
+    let error = failed.last_payment_error.unwrap();
+    assert_eq!(error.decline_code.as_deref(), Some("insufficient_funds"));
+}
+
+#[tokio::test]
+async fn lost_answers_do_the_work_and_then_answer_unavailable() {
+    let gateway = TestGateway::new();
+    gateway.lose_answers(2);
+    let lost = gateway.authorize(&request(TOKEN_VISA, "order-1")).await;
+    assert!(matches!(lost, Err(GatewayError::Unavailable(_))));
+    let found = gateway.find_authorization("order-1").await;
+    assert!(matches!(found, Err(GatewayError::Unavailable(_))));
+    let found = gateway.find_authorization("order-1").await.unwrap();
+    assert_eq!(found.unwrap().status, AuthorizationStatus::Authorized);
+}
+
+#[tokio::test]
+async fn next_events_waits_for_what_the_gateway_sends() {
+    let gateway = TestGateway::new();
+    let waiting = tokio::spawn({
+        let gateway = gateway.clone();
+        async move { gateway.next_events().await }
+    });
+    tokio::task::yield_now().await;
+    authorized(&gateway, "order-1").await;
+    let sent = waiting.await.unwrap();
+    assert_eq!(sent.len(), 2);
 }
