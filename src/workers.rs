@@ -117,24 +117,31 @@ async fn reconcile(checkout: &Checkout, options: reconcile::Options) -> Result<u
 async fn every<F, Fut>(tick: Duration, name: &'static str, work: F)
 where
     F: Fn() -> Fut,
-    Fut: Future<Output = Result<usize>>,
+    Fut: Future<Output = Result<usize>> + Send + 'static,
 {
     every_after(Duration::ZERO, tick, name, work).await
 }
 
-/// `every`, the first time after `first`.
+/// `every`, the first time after `first`. Each pass runs as its own task, so a pass that
+/// panics is logged and the next tick runs as usual.
 async fn every_after<F, Fut>(first: Duration, tick: Duration, name: &'static str, work: F)
 where
     F: Fn() -> Fut,
-    Fut: Future<Output = Result<usize>>,
+    Fut: Future<Output = Result<usize>> + Send + 'static,
 {
     let start = tokio::time::Instant::now() + first;
     let mut interval = tokio::time::interval_at(start, tick);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        if let Err(err) = work().await {
-            tracing::warn!(worker = name, error = %err, "background pass failed; retrying next tick");
+        match tokio::spawn(work()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => {
+                tracing::warn!(worker = name, error = %err, "background pass failed; retrying next tick")
+            }
+            Err(panic) => {
+                tracing::error!(worker = name, error = %panic, "background pass panicked; retrying next tick")
+            }
         }
     }
 }
