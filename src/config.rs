@@ -64,6 +64,10 @@ pub struct Settings {
     pub webhook_retry_base_seconds: f64,
     /// The longest wait between two attempts.
     pub webhook_retry_max_seconds: f64,
+    /// Whether webhooks may be delivered to loopback and private addresses (off: a callback URL
+    /// is a merchant's input, and must not reach the servers' own network). Turn it on to
+    /// receive webhooks on a development machine.
+    pub webhook_allow_private_networks: bool,
 }
 
 /// A setting that must not be printed: `Debug` shows `[redacted]`.
@@ -96,7 +100,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 21] = [
+const ENVIRONMENT: [(&str, &str); 22] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -133,6 +137,10 @@ const ENVIRONMENT: [(&str, &str); 21] = [
         "webhook_retry_max_seconds",
         "VITRINE_WEBHOOK_RETRY_MAX_SECONDS",
     ),
+    (
+        "webhook_allow_private_networks",
+        "VITRINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS",
+    ),
 ];
 
 impl Settings {
@@ -161,6 +169,7 @@ impl Settings {
             .set_default("webhook_max_attempts", 12)?
             .set_default("webhook_retry_base_seconds", 15.0)?
             .set_default("webhook_retry_max_seconds", 3600.0)?
+            .set_default("webhook_allow_private_networks", false)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

@@ -164,6 +164,7 @@ pub fn relay_options(settings: &Settings) -> anyhow::Result<relay::Options> {
             settings.webhook_retry_max_seconds,
             "webhook_retry_max_seconds",
         )?,
+        private_networks: settings.webhook_allow_private_networks,
     })
 }
 

@@ -21,6 +21,7 @@ mod attempt;
 mod drain;
 mod fan_out;
 mod lease;
+mod network;
 mod retry;
 
 use std::time::Duration;
@@ -47,6 +48,9 @@ pub struct Options {
     /// The wait before the first retry; doubled after each failure, up to `retry_max`.
     pub retry_base: Duration,
     pub retry_max: Duration,
+    /// Whether deliveries may go to loopback and private addresses (never by default: a
+    /// callback URL is a merchant's input).
+    pub private_networks: bool,
 }
 
 impl Options {
@@ -69,7 +73,7 @@ impl Relay {
     pub fn new(db: Database, options: Options) -> anyhow::Result<Relay> {
         Ok(Relay {
             db,
-            client: attempt::client(options.timeout)?,
+            client: attempt::client(options.timeout, options.private_networks)?,
             options,
         })
     }

@@ -60,6 +60,8 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         webhook_max_attempts: 12,
         webhook_retry_base_seconds: 0.05,
         webhook_retry_max_seconds: 1.0,
+        // The tests' receivers listen on 127.0.0.1.
+        webhook_allow_private_networks: true,
     }
 }
 

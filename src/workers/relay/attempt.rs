@@ -2,6 +2,7 @@
 //! webhook headers, signed with the store's secret. The body is the same bytes on every attempt
 //! (the stored payload serialized with sorted keys), so the signature is too.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -9,15 +10,21 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use uuid::Uuid;
 
+use super::network;
 use crate::webhooks::{API_VERSION, signing};
 
 /// The client deliveries go out through: `timeout` for the whole exchange, no redirects (a
-/// receiver that moved must update its subscription).
-pub fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder()
+/// receiver that moved must update its subscription), and unless `private_networks` are
+/// allowed, names resolved to public addresses only.
+pub fn client(timeout: Duration, private_networks: bool) -> anyhow::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("Vitrine-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!("Vitrine-Webhooks/", env!("CARGO_PKG_VERSION")));
+    if !private_networks {
+        builder = builder.dns_resolver(Arc::new(network::PublicOnly));
+    }
+    builder
         .build()
         .context("Failed to build the webhook HTTP client")
 }
@@ -52,8 +59,23 @@ impl Outcome {
     }
 }
 
-/// Sends one attempt and reports how it went; never fails itself.
-pub async fn send(client: &reqwest::Client, request: &Request<'_>) -> Outcome {
+/// Sends one attempt and reports how it went; never fails itself. Unless `private_networks`
+/// are allowed, a callback URL whose host is a private IP is refused without connecting.
+pub async fn send(
+    client: &reqwest::Client,
+    private_networks: bool,
+    request: &Request<'_>,
+) -> Outcome {
+    if let Some(reason) = (!private_networks)
+        .then(|| network::refuse_literal(request.callback_url))
+        .flatten()
+    {
+        return Outcome {
+            status: None,
+            error: Some(format!("refused to connect: {reason}")),
+            latency: Duration::ZERO,
+        };
+    }
     let body = serde_json::to_vec(request.payload).unwrap_or_default();
     let headers = match headers(request, &body) {
         Ok(headers) => headers,
@@ -122,8 +144,17 @@ fn describe(err: &reqwest::Error) -> String {
     if err.is_timeout() {
         "the receiver did not answer in time".into()
     } else if err.is_connect() {
-        "could not connect to the receiver".into()
+        format!("could not connect to the receiver: {}", root_cause(err))
     } else {
         format!("the request failed: {err}")
     }
+}
+
+/// The innermost error under `err` (a refused name says why there).
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
 }

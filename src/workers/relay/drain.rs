@@ -66,7 +66,7 @@ pub async fn run(relay: &Relay, lease: &Lease, stop: &CancellationToken) -> Resu
             triggered_at: event.created_at,
             payload: &event.payload,
         };
-        let outcome = attempt::send(&relay.client, &request).await;
+        let outcome = attempt::send(&relay.client, relay.options.private_networks, &request).await;
         if !record(relay, lease, &head, &outcome).await? {
             break;
         }

@@ -63,7 +63,7 @@ async fn no_order_event_is_lost_through_relay_crashes_and_a_failing_receiver() {
     }
     let receiver = Receiver::start(
         Behaviour::Chaos {
-            late: Duration::from_millis(500),
+            late: Duration::from_secs(2),
         },
         seed,
     )

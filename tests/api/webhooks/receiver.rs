@@ -1,5 +1,5 @@
 //! A webhook receiver on 127.0.0.1 that records every request it gets and answers as told:
-//! healthy, failing, failing a number of times, or at random (errors, slow answers, answers
+//! healthy, failing a number of times, or at random (errors, slow answers, answers
 //! later than the relay waits). It also notices when two attempts it answers in time are in
 //! flight on one callback path at once, which the relay must never do.
 
@@ -22,8 +22,6 @@ use uuid::Uuid;
 pub enum Behaviour {
     /// 200 after `delay`.
     Healthy { delay: Duration },
-    /// 500 to everything.
-    Failing,
     /// 500 to the first `n` requests, then 200.
     FailFirst(usize),
     /// At random: 200 at once, 500, 200 after a while, or 200 after `late` (past the relay's
@@ -150,11 +148,6 @@ fn decide(shared: &Shared) -> (StatusCode, Duration, Answer) {
     let behaviour = *shared.behaviour.lock().unwrap();
     match behaviour {
         Behaviour::Healthy { delay } => (StatusCode::OK, delay, Answer::Took),
-        Behaviour::Failing => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Duration::ZERO,
-            Answer::Refused,
-        ),
         Behaviour::FailFirst(times) if n < times => (
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::ZERO,

@@ -55,7 +55,14 @@ async fn three_servers_never_send_one_delivery_twice(backend: Backend) {
     .await;
     let mut servers = Vec::new();
     for _ in 0..3 {
-        servers.push(app.instance_with(|s| s.relay_tick_seconds = 0.02).await);
+        servers.push(
+            app.instance_with(|s| {
+                s.relay_tick_seconds = 0.02;
+                // Far longer than an answer takes, so no attempt is ever timed out and resent.
+                s.webhook_timeout_seconds = 10.0;
+            })
+            .await,
+        );
     }
     for n in 0..20 {
         app.create_product(sized_product(&format!("Tee {n}"), &format!("T{n}")))
