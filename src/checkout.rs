@@ -118,6 +118,21 @@ impl Outcome {
 }
 
 impl Checkout {
+    /// `complete` in a task of its own, so that it runs to its end even if the caller is
+    /// dropped (a shopper's browser or client that hangs up mid-request): the checkout is then
+    /// finished at once, not left between phases for the completer.
+    pub async fn complete_detached(&self, store: &Store, request: Request) -> Result<Outcome> {
+        let (checkout, store) = (self.clone(), store.clone());
+        match tokio::spawn(async move { checkout.complete(&store, request).await }).await {
+            Ok(outcome) => outcome,
+            // A checkout that panicked takes its caller down with it, as it did in place.
+            Err(failed) if failed.is_panic() => std::panic::resume_unwind(failed.into_panic()),
+            Err(failed) => Err(AppError::Internal(anyhow::anyhow!(
+                "the checkout task failed: {failed}"
+            ))),
+        }
+    }
+
     /// Runs a checkout to its end, or as far as the gateway lets it.
     pub async fn complete(&self, store: &Store, request: Request) -> Result<Outcome> {
         let input = match input::validate(&request.input) {

@@ -96,7 +96,11 @@ impl CheckoutMutation {
             idempotency_key: key,
             input: input.into(),
         };
-        let outcome = state.checkout.complete(store, request).await.gql()?;
+        let outcome = state
+            .checkout
+            .complete_detached(store, request)
+            .await
+            .gql()?;
         render(ctx, outcome).await
     }
 }

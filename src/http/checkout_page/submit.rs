@@ -20,7 +20,7 @@ use super::form::{FormView, Submitted};
 use super::lookup::Found;
 use super::pages;
 use crate::checkout::{Checkout, Outcome, RefusalCode, Request};
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::startup::AppState;
 use crate::stores::Store;
 
@@ -83,7 +83,7 @@ pub async fn pay(app: &AppState, found: Found, submitted: Submitted) -> Response
 async fn complete_waiting(checkout: &Checkout, store: &Store, request: Request) -> Result<Outcome> {
     let deadline = Instant::now() + TWIN_WAIT;
     loop {
-        let outcome = complete_detached(checkout, store, request.clone()).await?;
+        let outcome = checkout.complete_detached(store, request.clone()).await?;
         let in_progress = outcome
             .refusals
             .iter()
@@ -93,16 +93,4 @@ async fn complete_waiting(checkout: &Checkout, store: &Store, request: Request) 
         }
         tokio::time::sleep(TWIN_POLL).await;
     }
-}
-
-/// One checkout in a task of its own, so that it runs to its end even if the request is dropped.
-async fn complete_detached(
-    checkout: &Checkout,
-    store: &Store,
-    request: Request,
-) -> Result<Outcome> {
-    let (checkout, store) = (checkout.clone(), store.clone());
-    tokio::spawn(async move { checkout.complete(&store, request).await })
-        .await
-        .map_err(|err| AppError::Internal(anyhow::anyhow!("the checkout task failed: {err}")))?
 }
