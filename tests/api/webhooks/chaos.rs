@@ -15,7 +15,7 @@ use entities::prelude::{OutboxEvent, WebhookDelivery, WebhookSubscription};
 use entities::{outbox_event, webhook_delivery};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 use vitrine::stores::CreatedStore;
@@ -256,10 +256,9 @@ async fn buy(app: &TestApp, store: &CreatedStore, variant: &str) {
 async fn placed(app: &TestApp, store: &CreatedStore) -> usize {
     entities::prelude::Order::find()
         .filter(entities::order::Column::StoreId.eq(store.store_id))
-        .all(app.db())
+        .count(app.db())
         .await
-        .unwrap()
-        .len()
+        .unwrap() as usize
 }
 
 /// The events of `topic` for `store`'s subscription, in the order the relay must deliver them.
