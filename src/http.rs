@@ -7,6 +7,7 @@ pub mod checkout_page;
 pub mod endpoint;
 pub mod gateway_webhooks;
 pub mod operations;
+pub mod persisted;
 pub mod request;
 
 use axum::Router;

@@ -10,6 +10,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::net::TcpListener;
 
+use crate::cache::responses::ResponseCache;
 use crate::cache::{self, Cache};
 use crate::checkout::Checkout;
 use crate::config::{Secret, Settings};
@@ -25,6 +26,8 @@ use crate::workers::{self, Relay, Ticks, relay};
 pub struct AppState {
     pub db: Database,
     pub cache: Arc<dyn Cache>,
+    /// Whole responses of public catalog reads.
+    pub responses: Arc<ResponseCache>,
     pub checkout: Checkout,
     pub stripe_webhook_secret: Option<Secret>,
 }
@@ -70,6 +73,7 @@ impl Application {
             state: AppState {
                 db,
                 cache,
+                responses: Arc::new(ResponseCache::default()),
                 checkout,
                 stripe_webhook_secret: settings.stripe_webhook_secret.clone(),
             },

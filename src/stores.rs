@@ -3,6 +3,7 @@
 //! only their SHA-256 hash is stored.
 
 mod checkout;
+pub mod edge;
 
 use chrono::Utc;
 use entities::{api_token, prelude::*, product_variant, store};

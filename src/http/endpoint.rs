@@ -4,12 +4,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::HttpState;
 use super::request::GraphQLBody;
+use super::{HttpState, persisted};
 use crate::error::AppError;
 use crate::graphql::errors;
 use crate::graphql::limits::Budget;
@@ -20,28 +20,31 @@ use crate::tenancy::{self, Credentials};
 pub async fn versioned(
     State(state): State<HttpState>,
     Path(version): Path<String>,
+    method: Method,
     headers: HeaderMap,
     GraphQLBody(request): GraphQLBody,
 ) -> Response {
     if !is_api_version(&version) {
         return error_response(StatusCode::NOT_FOUND, "NOT_FOUND", "unknown API version");
     }
-    execute(state, headers, request).await
+    execute(state, method, headers, request).await
 }
 
 /// `/graphql`, the same API without a version.
 pub async fn unversioned(
     State(state): State<HttpState>,
+    method: Method,
     headers: HeaderMap,
     GraphQLBody(request): GraphQLBody,
 ) -> Response {
-    execute(state, headers, request).await
+    execute(state, method, headers, request).await
 }
 
 async fn execute(
     state: HttpState,
+    method: Method,
     headers: HeaderMap,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> Response {
     let tenant = match tenancy::resolve(
         state.app.db.reader(),
@@ -67,6 +70,13 @@ async fn execute(
             );
         }
     };
+    let _document = match persisted::prepare(&state, &tenant, &mut request).await {
+        Ok(document) => document,
+        Err(refusal) => return *refusal,
+    };
+    if let Err(refusal) = persisted::refuse_mutation_over_get(&method, &request) {
+        return *refusal;
+    }
     let visibility = tenant.visibility();
     let loaders = Loaders::new(Scope {
         db: state.app.db.reader().clone(),
