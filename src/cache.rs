@@ -3,6 +3,7 @@
 //! Every key is built by `keys`, which puts the store (or the token that finds it) in it.
 
 pub mod responses;
+pub mod scope;
 pub mod tags;
 
 use std::sync::Arc;

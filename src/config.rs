@@ -68,6 +68,10 @@ pub struct Settings {
     /// is a merchant's input, and must not reach the servers' own network). Turn it on to
     /// receive webhooks on a development machine.
     pub webhook_allow_private_networks: bool,
+    /// Whether public catalog responses are kept at the origin (off to measure without it).
+    pub response_cache_enabled: bool,
+    /// The most response bytes this process keeps in its own cache.
+    pub response_cache_megabytes: u64,
 }
 
 /// A setting that must not be printed: `Debug` shows `[redacted]`.
@@ -100,7 +104,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 22] = [
+const ENVIRONMENT: [(&str, &str); 24] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("listen", "VITRINE_LISTEN"),
@@ -141,6 +145,11 @@ const ENVIRONMENT: [(&str, &str); 22] = [
         "webhook_allow_private_networks",
         "VITRINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS",
     ),
+    ("response_cache_enabled", "VITRINE_RESPONSE_CACHE_ENABLED"),
+    (
+        "response_cache_megabytes",
+        "VITRINE_RESPONSE_CACHE_MEGABYTES",
+    ),
 ];
 
 impl Settings {
@@ -170,6 +179,8 @@ impl Settings {
             .set_default("webhook_retry_base_seconds", 15.0)?
             .set_default("webhook_retry_max_seconds", 3600.0)?
             .set_default("webhook_allow_private_networks", false)?
+            .set_default("response_cache_enabled", true)?
+            .set_default("response_cache_megabytes", 256)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

@@ -52,6 +52,7 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let db = db::connect(settings).await?;
         let cache = cache::connect(settings.redis_url.as_deref()).await?;
+        let responses = ResponseCache::connect(settings).await?;
         let listener = listen(&settings.listen)
             .await
             .with_context(|| format!("Failed to listen on {}", settings.listen))?;
@@ -73,7 +74,7 @@ impl Application {
             state: AppState {
                 db,
                 cache,
-                responses: Arc::new(ResponseCache::default()),
+                responses,
                 checkout,
                 stripe_webhook_secret: settings.stripe_webhook_secret.clone(),
             },
@@ -106,6 +107,7 @@ impl Application {
         let router = http::router(HttpState {
             app: self.state,
             schema,
+            operation_kinds: Default::default(),
         });
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown_signal())

@@ -62,6 +62,8 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         webhook_retry_max_seconds: 1.0,
         // The tests' receivers listen on 127.0.0.1.
         webhook_allow_private_networks: true,
+        response_cache_enabled: true,
+        response_cache_megabytes: 64,
     }
 }
 
