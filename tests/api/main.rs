@@ -3,6 +3,7 @@
 //! fake Stripe (`fake_stripe`).
 
 mod admin;
+mod cache_isolation;
 mod carts;
 mod catalog;
 mod checkout;
