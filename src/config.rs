@@ -23,6 +23,10 @@ pub struct Settings {
     /// `redis://…` to share the cache between instances; empty for the in-process cache.
     #[serde(default)]
     pub redis_url: Option<String>,
+    /// Put in front of every Redis key, so deployments (or test runs) can share one Redis;
+    /// empty by default.
+    #[serde(default)]
+    pub redis_key_prefix: String,
     /// Maximum database connections in the pool.
     pub database_max_connections: u32,
     /// A `tracing` filter such as `info` or `vitrine=debug,sqlx=warn`.
@@ -104,9 +108,10 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 24] = [
+const ENVIRONMENT: [(&str, &str); 25] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
+    ("redis_key_prefix", "VITRINE_REDIS_KEY_PREFIX"),
     ("listen", "VITRINE_LISTEN"),
     ("data_dir", "VITRINE_DATA_DIR"),
     ("log", "VITRINE_LOG"),

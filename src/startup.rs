@@ -18,6 +18,7 @@ use crate::db::{self, Database};
 use crate::graphql;
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
+use crate::tenancy::Resolutions;
 use crate::workers::{self, Relay, Ticks, relay};
 
 /// What every request shares: the database, the cache, checkout (with its gateway) and the
@@ -26,6 +27,8 @@ use crate::workers::{self, Relay, Ticks, relay};
 pub struct AppState {
     pub db: Database,
     pub cache: Arc<dyn Cache>,
+    /// Tenant resolutions: this instance's copies in front of `cache`.
+    pub resolutions: Arc<Resolutions>,
     /// Whole responses of public catalog reads.
     pub responses: Arc<ResponseCache>,
     pub checkout: Checkout,
@@ -51,7 +54,8 @@ impl Application {
         gateway: Arc<dyn PaymentGateway>,
     ) -> anyhow::Result<Application> {
         let db = db::connect(settings).await?;
-        let cache = cache::connect(settings.redis_url.as_deref()).await?;
+        let cache =
+            cache::connect(settings.redis_url.as_deref(), &settings.redis_key_prefix).await?;
         let responses = ResponseCache::connect(settings).await?;
         let listener = listen(&settings.listen)
             .await
@@ -73,6 +77,7 @@ impl Application {
             listener,
             state: AppState {
                 db,
+                resolutions: Arc::new(Resolutions::new(cache.clone())),
                 cache,
                 responses,
                 checkout,

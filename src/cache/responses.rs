@@ -131,7 +131,9 @@ impl ResponseCache {
         let capacity = settings.response_cache_megabytes.saturating_mul(1 << 20);
         let local = LocalTier::new(capacity);
         let shared = match (&settings.redis_url, settings.response_cache_enabled) {
-            (Some(url), true) => Some(SharedTier::connect(url, local.clone()).await?),
+            (Some(url), true) => {
+                Some(SharedTier::connect(url, &settings.redis_key_prefix, local.clone()).await?)
+            }
             _ => None,
         };
         Ok(Arc::new(ResponseCache {

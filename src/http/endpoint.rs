@@ -60,7 +60,7 @@ async fn execute(
 ) -> Response {
     let tenant = match tenancy::resolve(
         state.app.db.reader(),
-        &state.app.cache,
+        &state.app.resolutions,
         &credentials(&headers),
     )
     .await

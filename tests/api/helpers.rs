@@ -42,6 +42,7 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         data_dir: data_dir.unwrap_or_else(std::env::temp_dir),
         database_url,
         redis_url: None,
+        redis_key_prefix: String::new(),
         database_max_connections: 20,
         log: "warn".into(),
         hold_sweep_seconds: 0.2,

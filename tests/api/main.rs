@@ -4,6 +4,7 @@
 
 mod admin;
 mod cache_headers;
+mod cache_isolation;
 mod carts;
 mod catalog;
 mod checkout;

@@ -76,6 +76,8 @@ pub struct Lookup {
 
 pub struct SharedTier {
     connection: ConnectionManager,
+    /// The deployment's `redis_key_prefix`, in front of every key and the channel.
+    prefix: String,
     lookup: Script,
     store: Script,
     purge: Script,
@@ -90,17 +92,19 @@ impl Drop for SharedTier {
 
 impl SharedTier {
     /// Connects to Redis and starts listening for purges into `local`.
-    pub async fn connect(url: &str, local: LocalTier) -> anyhow::Result<SharedTier> {
+    pub async fn connect(url: &str, prefix: &str, local: LocalTier) -> anyhow::Result<SharedTier> {
         let client = redis::Client::open(url).context("Failed to parse REDIS_URL")?;
         let connection = ConnectionManager::new(client.clone())
             .await
             .context("Failed to connect to Redis")?;
+        let channel = format!("{prefix}{CHANNEL}");
         Ok(SharedTier {
             connection,
+            prefix: prefix.to_string(),
             lookup: Script::new(LOOKUP),
             store: Script::new(STORE),
             purge: Script::new(PURGE),
-            listener: tokio::spawn(listen(client, local)),
+            listener: tokio::spawn(listen(client, channel, local)),
         })
     }
 
@@ -109,9 +113,9 @@ impl SharedTier {
         let mut connection = self.connection.clone();
         let answer: redis::RedisResult<(String, String, String)> = self
             .lookup
-            .key(generation_key(key.store_id))
-            .key(purges_key(key.store_id))
-            .arg(entry_prefix(key.store_id))
+            .key(self.generation_key(key.store_id))
+            .key(self.purges_key(key.store_id))
+            .arg(self.entry_prefix(key.store_id))
             .arg(&key.digest)
             .invoke_async(&mut connection)
             .await;
@@ -143,14 +147,14 @@ impl SharedTier {
         let store_tag = tags::store(key.store_id);
         let entry = format!(
             "{}{}:{}",
-            entry_prefix(key.store_id),
+            self.entry_prefix(key.store_id),
             lookup.generation,
             key.digest
         );
-        let mut invocation = self.store.key(purges_key(key.store_id));
+        let mut invocation = self.store.key(self.purges_key(key.store_id));
         invocation.key(entry);
         for tag in rendered.tags.iter().filter(|tag| **tag != store_tag) {
-            invocation.key(tag_key(key.store_id, tag));
+            invocation.key(self.tag_key(key.store_id, tag));
         }
         let ttl_ms = u64::from(rendered.lifetime) * 1000;
         invocation.arg(&lookup.purges).arg(value).arg(ttl_ms);
@@ -167,17 +171,20 @@ impl SharedTier {
             store: store_id,
             tags: purged.to_vec(),
         })?;
-        let mut invocation = self.purge.key(purges_key(store_id));
-        invocation.key(generation_key(store_id));
+        let mut invocation = self.purge.key(self.purges_key(store_id));
+        invocation.key(self.generation_key(store_id));
         for tag in purged.iter().filter(|tag| **tag != store_tag) {
-            invocation.key(tag_key(store_id, tag));
+            invocation.key(self.tag_key(store_id, tag));
         }
         let whole_store = if purged.contains(&store_tag) {
             "1"
         } else {
             "0"
         };
-        invocation.arg(whole_store).arg(CHANNEL).arg(message);
+        invocation
+            .arg(whole_store)
+            .arg(format!("{}{CHANNEL}", self.prefix))
+            .arg(message);
         let mut connection = self.connection.clone();
         invocation
             .invoke_async::<i64>(&mut connection)
@@ -189,10 +196,10 @@ impl SharedTier {
 
 /// Applies other instances' purges to `local`, subscribing again after any failure (and then
 /// dropping every local copy, since purges may have been missed).
-async fn listen(client: redis::Client, local: LocalTier) {
+async fn listen(client: redis::Client, channel: String, local: LocalTier) {
     loop {
         match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.subscribe(CHANNEL).await {
+            Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
                 Ok(()) => {
                     local.purge_all();
                     let mut messages = pubsub.on_message();
@@ -215,18 +222,20 @@ async fn listen(client: redis::Client, local: LocalTier) {
     }
 }
 
-fn entry_prefix(store_id: Uuid) -> String {
-    format!("vitrine:{{{store_id}}}:resp:")
-}
+impl SharedTier {
+    fn entry_prefix(&self, store_id: Uuid) -> String {
+        format!("{}vitrine:{{{store_id}}}:resp:", self.prefix)
+    }
 
-fn generation_key(store_id: Uuid) -> String {
-    format!("vitrine:{{{store_id}}}:resp-generation")
-}
+    fn generation_key(&self, store_id: Uuid) -> String {
+        format!("{}vitrine:{{{store_id}}}:resp-generation", self.prefix)
+    }
 
-fn purges_key(store_id: Uuid) -> String {
-    format!("vitrine:{{{store_id}}}:resp-purges")
-}
+    fn purges_key(&self, store_id: Uuid) -> String {
+        format!("{}vitrine:{{{store_id}}}:resp-purges", self.prefix)
+    }
 
-fn tag_key(store_id: Uuid, tag: &str) -> String {
-    format!("vitrine:{{{store_id}}}:resp-tag:{tag}")
+    fn tag_key(&self, store_id: Uuid, tag: &str) -> String {
+        format!("{}vitrine:{{{store_id}}}:resp-tag:{tag}", self.prefix)
+    }
 }
