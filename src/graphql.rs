@@ -17,6 +17,8 @@ pub mod context;
 pub mod customers;
 /// `@inContext` and `@defer`, accepted for Shopify clients.
 pub mod directives;
+/// Trusted documents (admin): registering, deleting and listing them.
+pub mod documents;
 /// The one mapping from `AppError` to GraphQL errors and user errors.
 pub mod errors;
 /// Decoding global IDs of inputs, and input objects shared by admin mutations.
@@ -55,6 +57,7 @@ pub struct QueryRoot(
     orders::AdminOrderQuery,
     stores::AdminStoreQuery,
     webhooks::AdminWebhookQuery,
+    documents::AdminTrustedDocumentQuery,
 );
 
 /// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.
@@ -70,6 +73,7 @@ pub struct MutationRoot(
     stores::AdminStoreMutation,
     orders::AdminOrderMutation,
     webhooks::AdminWebhookMutation,
+    documents::AdminTrustedDocumentMutation,
 );
 
 pub type VitrineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
