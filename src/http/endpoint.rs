@@ -14,6 +14,7 @@ use serde_json::json;
 use super::operation_kind::OperationKind;
 use super::request::GraphQLBody;
 use super::{HttpState, edge, persisted};
+use crate::cache::own_writes;
 use crate::cache::responses::{Rendered, ResponseKey, Source};
 use crate::cache::scope::{CacheScope, PRIVATE_CACHE_CONTROL};
 use crate::error::AppError;
@@ -122,7 +123,8 @@ async fn run(
     request: async_graphql::Request,
     edge_settings: EdgeSettings,
 ) -> Rendered {
-    let report = Report::new(tenant.store.id);
+    let tenant_store_id = tenant.store.id;
+    let report = Report::new(tenant_store_id);
     if tenant.principal != Principal::Storefront {
         report.raise(CacheScope::Private);
     }
@@ -136,7 +138,16 @@ async fn run(
         .data(loaders)
         .data(Budget::default())
         .data(report.clone());
-    let response = state.schema.execute(request).await;
+    let (response, written) = own_writes::collect(state.schema.execute(request)).await;
+    if !written.is_empty()
+        && let Err(err) = state
+            .app
+            .responses
+            .invalidate(tenant_store_id, &written)
+            .await
+    {
+        tracing::warn!(error = ?err, "could not purge a request's own writes; the worker will");
+    }
     if response.is_err() {
         report.raise(CacheScope::Private);
     }

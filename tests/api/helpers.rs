@@ -167,14 +167,21 @@ pub async fn spawn_app_with_gateway(
 }
 
 /// A server whose background work (the sweep of expired holds, the completer, the relay) stays out of the
-/// counts: each runs once at start and then not for an hour.
+/// counts: each runs once at start and then not for an hour. Its response cache is off, so every
+/// request reads the database.
 pub async fn quiet_app() -> TestApp {
     spawn_app_with(Backend::Postgres, |settings| {
-        settings.hold_sweep_seconds = 3600.0;
-        settings.completer_tick_seconds = 3600.0;
-        settings.relay_tick_seconds = 3600.0;
+        quiet(settings);
+        settings.response_cache_enabled = false;
     })
     .await
+}
+
+/// Settings whose background passes run once at start and then not for an hour.
+pub fn quiet(settings: &mut Settings) {
+    settings.hold_sweep_seconds = 3600.0;
+    settings.completer_tick_seconds = 3600.0;
+    settings.relay_tick_seconds = 3600.0;
 }
 
 /// Creates another store with a unique domain.

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, quiet_app, sized_product, spawn_app_with};
+use crate::helpers::{Backend, TestApp, quiet, quiet_app, sized_product, spawn_app_with};
 
 const COLLECTION: &str =
     include_str!("../../schema/operations/storefront/collection_products.graphql");
@@ -120,9 +120,8 @@ async fn an_uncached_product_page_costs_at_most_5_statements_for_1_and_100_varia
     backend: Backend,
 ) {
     let app = spawn_app_with(backend, |settings| {
-        settings.hold_sweep_seconds = 3600.0;
-        settings.completer_tick_seconds = 3600.0;
-        settings.relay_tick_seconds = 3600.0;
+        quiet(settings);
+        settings.response_cache_enabled = false;
     })
     .await;
     app.create_product(product_of("One Tee", 1, 1)).await;

@@ -5,7 +5,7 @@ use futures::future::join_all;
 use serde_json::json;
 
 use super::{PRODUCT_PAGE, get, header, sized};
-use crate::helpers::{As, Backend, create_store, quiet_app, spawn_app, spawn_app_on};
+use crate::helpers::{As, Backend, create_store, quiet, spawn_app, spawn_app_on, spawn_app_with};
 
 const ORIGIN: &str = "x-vitrine-cache";
 
@@ -33,7 +33,7 @@ async fn repeats_are_answered_by_the_origin_cache_without_the_database() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_misses_of_one_key_run_the_query_once() {
-    let app = quiet_app().await;
+    let app = spawn_app_with(Backend::Postgres, quiet).await;
     let measured = sized(&app, "Measured Shirt").await;
     let raced = sized(&app, "Raced Shirt").await;
     let who = As::Storefront(&app.store);
