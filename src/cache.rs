@@ -2,6 +2,8 @@
 //! only ever holds copies; every reader falls back to the database on a miss or a cache failure.
 //! Every key is built by `keys`, which puts the store (or the token that finds it) in it.
 
+pub mod cdn;
+pub mod invalidation;
 pub mod responses;
 pub mod tags;
 

@@ -62,6 +62,12 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         webhook_retry_max_seconds: 1.0,
         // The tests' receivers listen on 127.0.0.1.
         webhook_allow_private_networks: true,
+        purge_tick_seconds: 0.1,
+        cdn_purge_kind: "none".into(),
+        cdn_purge_url: None,
+        cdn_purge_token: None,
+        cdn_purge_retry_base_seconds: 0.05,
+        cdn_purge_retry_max_seconds: 1.0,
     }
 }
 
@@ -170,6 +176,7 @@ pub async fn quiet_app() -> TestApp {
         settings.hold_sweep_seconds = 3600.0;
         settings.completer_tick_seconds = 3600.0;
         settings.relay_tick_seconds = 3600.0;
+        settings.purge_tick_seconds = 3600.0;
     })
     .await
 }
