@@ -3,7 +3,8 @@
 //! match, so two instances never claim one row; a claimer that dies leaves it due again when the
 //! claim runs out). Their tags, across stores (tags name their store or a globally unique id),
 //! go to the CDN together; success marks the rows purged, failure schedules each row's next
-//! attempt after the jittered backoff of its failure count and keeps the error.
+//! attempt after the jittered backoff of its failure count and keeps the error (the last one
+//! stays on the row after a success, as its history).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use chrono::Utc;
 use entities::cache_invalidation::{self, Column};
 use entities::prelude::CacheInvalidation;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::Options;
@@ -89,7 +90,6 @@ async fn mark_purged(db: &Database, rows: &[cache_invalidation::Model]) -> Resul
     let tx = db.begin().await?;
     CacheInvalidation::update_many()
         .col_expr(Column::CdnPurgedAt, Expr::value(Utc::now()))
-        .col_expr(Column::CdnError, Expr::value(Value::String(None)))
         .filter(Column::Id.is_in(rows.iter().map(|row| row.id)))
         .exec(&tx)
         .await?;
