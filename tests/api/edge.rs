@@ -3,13 +3,14 @@
 //! its purges, retrying a failing CDN (`cdn_purge`); and, through a real Varnish started per test
 //! with `deploy/varnish/vitrine.vcl` (`varnish`), public catalog reads are cached, purged within a
 //! second of a write, kept apart per store, and mostly hits under a Zipf browse (`through_varnish`,
-//! `hit_ratio`). Shared here: reading a store's purge rows back.
+//! `hit_ratio`); the VCL itself is tested against a stand-in origin (`vcl`). Shared here: reading a store's purge rows back.
 
 mod cdn_purge;
 mod hit_ratio;
 mod invalidations;
 mod through_varnish;
 mod varnish;
+mod vcl;
 
 use entities::cache_invalidation;
 use entities::prelude::CacheInvalidation;

@@ -2,7 +2,7 @@
 //! the tags `cache::tags` says it makes stale; none for a refused write or a cart hold that leaves
 //! the variant as available as it was. The worker then marks every row purged at the origin.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use vitrine::cache::tags;
 
 use super::{mark, rows_of_store, sorted, tag_sets_since, uuid_of};
@@ -10,6 +10,7 @@ use crate::carts::{cart_op, create_cart};
 use crate::checkout::eventually;
 use crate::helpers::{Backend, TestApp, collection_of, sized_product, spawn_app_on};
 use crate::on_both_backends;
+use crate::outbox::catalog::{accepted, ids_of};
 
 const PRODUCT_UPDATE: &str =
     include_str!("../../../schema/operations/admin/product_update.graphql");
@@ -27,23 +28,6 @@ on_both_backends!(
     stock_owes_a_purge_only_when_a_variant_sells_out_or_comes_back,
     the_worker_purges_every_row_at_the_origin,
 );
-
-/// Runs an admin mutation that must be accepted; returns its payload.
-async fn accepted(app: &TestApp, document: &str, operation: &str, vars: Value) -> Value {
-    let data = app.admin(document, operation, vars).await;
-    let payload = data.as_object().unwrap().values().next().unwrap().clone();
-    assert_eq!(payload["userErrors"], json!([]), "{operation}: {payload}");
-    payload
-}
-
-fn variant_gids(product: &Value) -> Vec<String> {
-    product["variants"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|variant| variant["id"].as_str().unwrap().to_string())
-        .collect()
-}
 
 /// What a write to `product` purges, with the variants named.
 fn product_purge(app: &TestApp, product: &str, variants: &[&str]) -> Vec<String> {
@@ -63,7 +47,7 @@ async fn each_product_and_variant_write_owes_one_purge_of_the_product_its_varian
     // Creation: one row, however many variants and opening stocks.
     let product = app.create_product(sized_product("Purged Tee", "PT")).await;
     let id = product["id"].as_str().unwrap();
-    let [s, m, l] = <[String; 3]>::try_from(variant_gids(&product)).unwrap();
+    let [s, m, l] = <[String; 3]>::try_from(ids_of(&product)).unwrap();
     let all = [s.as_str(), m.as_str(), l.as_str()];
     assert_eq!(
         tag_sets_since(&app, 0).await,
@@ -171,7 +155,7 @@ async fn stock_owes_a_purge_only_when_a_variant_sells_out_or_comes_back(backend:
     let product = app.create_product(sized_product("Stock Tee", "ST")).await;
     let id = product["id"].as_str().unwrap();
     // S has 5 units, M none, L 2.
-    let [_s, m, l] = <[String; 3]>::try_from(variant_gids(&product)).unwrap();
+    let [_s, m, l] = <[String; 3]>::try_from(ids_of(&product)).unwrap();
     let at = mark(&app).await;
 
     // A hold that leaves a unit free owes nothing: the cart's hot path stays one level update.
