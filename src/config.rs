@@ -23,6 +23,10 @@ pub struct Settings {
     /// `redis://…` to share the cache between instances; empty for the in-process cache.
     #[serde(default)]
     pub redis_url: Option<String>,
+    /// Put in front of every Redis key, so deployments (or test runs) can share one Redis;
+    /// empty by default.
+    #[serde(default)]
+    pub redis_key_prefix: String,
     /// Maximum database connections in the pool.
     pub database_max_connections: u32,
     /// A `tracing` filter such as `info` or `vitrine=debug,sqlx=warn`.
@@ -86,6 +90,10 @@ pub struct Settings {
     pub cdn_purge_retry_base_seconds: f64,
     /// The longest wait between two attempts at a CDN purge.
     pub cdn_purge_retry_max_seconds: f64,
+    /// Whether public catalog responses are kept at the origin (off to measure without it).
+    pub response_cache_enabled: bool,
+    /// The most response bytes this process keeps in its own cache.
+    pub response_cache_megabytes: u64,
 }
 
 /// A setting that must not be printed: `Debug` shows `[redacted]`.
@@ -118,9 +126,10 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 28] = [
+const ENVIRONMENT: [(&str, &str); 31] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
+    ("redis_key_prefix", "VITRINE_REDIS_KEY_PREFIX"),
     ("listen", "VITRINE_LISTEN"),
     ("data_dir", "VITRINE_DATA_DIR"),
     ("log", "VITRINE_LOG"),
@@ -171,6 +180,11 @@ const ENVIRONMENT: [(&str, &str); 28] = [
         "cdn_purge_retry_max_seconds",
         "VITRINE_CDN_PURGE_RETRY_MAX_SECONDS",
     ),
+    ("response_cache_enabled", "VITRINE_RESPONSE_CACHE_ENABLED"),
+    (
+        "response_cache_megabytes",
+        "VITRINE_RESPONSE_CACHE_MEGABYTES",
+    ),
 ];
 
 impl Settings {
@@ -204,6 +218,8 @@ impl Settings {
             .set_default("cdn_purge_kind", "none")?
             .set_default("cdn_purge_retry_base_seconds", 1.0)?
             .set_default("cdn_purge_retry_max_seconds", 300.0)?
+            .set_default("response_cache_enabled", true)?
+            .set_default("response_cache_megabytes", 256)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

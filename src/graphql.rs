@@ -17,6 +17,8 @@ pub mod context;
 pub mod customers;
 /// `@inContext` and `@defer`, accepted for Shopify clients.
 pub mod directives;
+/// What a response read: its cache scope and tags.
+pub mod edge;
 /// The one mapping from `AppError` to GraphQL errors and user errors.
 pub mod errors;
 /// Decoding global IDs of inputs, and input objects shared by admin mutations.
@@ -85,7 +87,8 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     .directive(directives::defer())
     .register_output_type::<node::Node>()
     .register_input_type::<scalars::CountryCode>()
-    .register_input_type::<scalars::LanguageCode>();
+    .register_input_type::<scalars::LanguageCode>()
+    .extension(edge::ScopeTracker);
     limits::apply(builder)
 }
 

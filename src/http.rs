@@ -4,16 +4,21 @@
 //! `/readyz`, `/metrics`).
 
 pub mod checkout_page;
+pub mod edge;
 pub mod endpoint;
 pub mod gateway_webhooks;
+pub mod operation_kind;
 pub mod operations;
 pub mod persisted;
 pub mod request;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
+use self::operation_kind::OperationKinds;
 use crate::graphql::VitrineSchema;
 use crate::startup::AppState;
 
@@ -22,6 +27,8 @@ use crate::startup::AppState;
 pub struct HttpState {
     pub app: AppState,
     pub schema: VitrineSchema,
+    /// Which documents are queries.
+    pub operation_kinds: Arc<OperationKinds>,
 }
 
 pub fn router(state: HttpState) -> Router {

@@ -19,6 +19,7 @@ use crate::db::{self, Database};
 use crate::graphql;
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
+use crate::tenancy::Resolutions;
 use crate::workers::{self, Purger, Relay, Ticks, purge, relay};
 
 /// What every request shares: the database, the cache, checkout (with its gateway) and the
@@ -27,6 +28,8 @@ use crate::workers::{self, Purger, Relay, Ticks, purge, relay};
 pub struct AppState {
     pub db: Database,
     pub cache: Arc<dyn Cache>,
+    /// Tenant resolutions: this instance's copies in front of `cache`.
+    pub resolutions: Arc<Resolutions>,
     /// Whole responses of public catalog reads.
     pub responses: Arc<ResponseCache>,
     pub checkout: Checkout,
@@ -53,7 +56,9 @@ impl Application {
         gateway: Arc<dyn PaymentGateway>,
     ) -> anyhow::Result<Application> {
         let db = db::connect(settings).await?;
-        let cache = cache::connect(settings.redis_url.as_deref()).await?;
+        let cache =
+            cache::connect(settings.redis_url.as_deref(), &settings.redis_key_prefix).await?;
+        let responses = ResponseCache::connect(settings).await?;
         let listener = listen(&settings.listen)
             .await
             .with_context(|| format!("Failed to listen on {}", settings.listen))?;
@@ -69,7 +74,6 @@ impl Application {
         };
         let checkout = checkout_for(settings, &db, gateway)?;
         let relay = Relay::new(db.clone(), relay_options(settings)?)?;
-        let responses = Arc::new(ResponseCache::default());
         let purger = Purger::new(
             db.clone(),
             responses.clone(),
@@ -82,6 +86,7 @@ impl Application {
             listener,
             state: AppState {
                 db,
+                resolutions: Arc::new(Resolutions::new(cache.clone())),
                 cache,
                 responses,
                 checkout,
@@ -117,6 +122,7 @@ impl Application {
         let router = http::router(HttpState {
             app: self.state,
             schema,
+            operation_kinds: Default::default(),
         });
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown_signal())

@@ -1,24 +1,26 @@
 //! Resolving the store and principal of a request, once, from its tokens and `Host`. Storefront
 //! tokens pick the store; admin tokens pick it and grant admin rights. A `Host` that names another
-//! store's domain, or any missing, unknown or mismatched token, is unauthenticated. Lookups go
-//! through the cache (short TTL) and fall back to the database.
+//! store's domain, or any missing, unknown or mismatched token, is unauthenticated.
+//!
+//! A resolution is cached whole under one key derived from the credentials (`resolutions`), so a
+//! resolved request costs one cache round trip, and none while this instance's copy is fresh
+//! (a second). A change to a store or its tokens must call `forget_store`.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod lookup;
+mod resolutions;
 
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::cache::{Cache, keys};
 use crate::catalog::Visibility;
 use crate::error::{AppError, Result};
-use crate::stores::{self, Store, TokenKind};
+use crate::stores::Store;
 
-const LOOKUP_TTL: Duration = Duration::from_secs(60);
+pub use self::resolutions::{Resolution, Resolutions};
 
 /// Who is calling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Principal {
     /// A storefront (public catalog, carts, checkout).
     Storefront,
@@ -27,7 +29,7 @@ pub enum Principal {
 }
 
 /// The store a request is for and who makes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tenant {
     pub store: Store,
     pub principal: Principal,
@@ -51,131 +53,34 @@ pub struct Credentials {
     pub host: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct CachedToken {
-    store_id: Uuid,
-    kind: TokenKind,
-}
-
-/// Resolves the tenant of a request, or `Unauthenticated`.
+/// Resolves the tenant of a request, or `Unauthenticated`: from this instance's copy, else the
+/// shared cache, else the database (and then caches what it found, a refusal included).
 pub async fn resolve(
     db: &DatabaseConnection,
-    cache: &Arc<dyn Cache>,
+    resolutions: &Resolutions,
     credentials: &Credentials,
 ) -> Result<Tenant> {
-    let admin = match &credentials.admin_token {
-        Some(secret) => Some(token_store(db, cache, secret, TokenKind::Admin).await?),
-        None => None,
-    };
-    let storefront = match &credentials.storefront_token {
-        Some(secret) => Some(token_store(db, cache, secret, TokenKind::Storefront).await?),
-        None => None,
-    };
-    let (store_id, principal) = match (admin, storefront) {
-        (Some(admin), Some(storefront)) if admin != storefront => {
-            return Err(AppError::Unauthenticated);
-        }
-        (Some(admin), _) => (admin, Principal::Admin),
-        (None, Some(storefront)) => (storefront, Principal::Storefront),
-        (None, None) => return Err(AppError::Unauthenticated),
-    };
-    if let Some(host) = &credentials.host {
-        let owner = domain_owner(db, cache, host).await?;
-        if owner.is_some_and(|owner| owner != store_id) {
-            return Err(AppError::Unauthenticated);
-        }
+    if credentials.storefront_token.is_none() && credentials.admin_token.is_none() {
+        return Err(AppError::Unauthenticated);
     }
-    let store = cached_store(db, cache, store_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    Ok(Tenant { store, principal })
-}
-
-/// Drops the cached copies of a store after it changed (its domain may have moved too).
-pub async fn forget_store(cache: &Arc<dyn Cache>, before: &Store, after: &Store) {
-    let stale = [
-        keys::store(before.id),
-        keys::domain(&before.domain),
-        keys::domain(&after.domain),
-    ];
-    if let Err(err) = cache.delete(&stale).await {
-        tracing::warn!(error = ?err, "failed to invalidate cached store");
-    }
-}
-
-async fn token_store(
-    db: &DatabaseConnection,
-    cache: &Arc<dyn Cache>,
-    secret: &str,
-    expected: TokenKind,
-) -> Result<Uuid> {
-    let hash = stores::hash_secret(secret.trim());
-    let key = keys::token(&hash);
-    let found = match read_cached::<CachedToken>(cache, &key).await {
-        Some(cached) => Some((cached.store_id, cached.kind)),
+    let key = resolutions::key_of(credentials);
+    let resolution = match resolutions.get(&key).await {
+        Some(cached) => cached,
         None => {
-            let found = stores::find_by_token_hash(db, &hash).await?;
-            if let Some((store_id, kind)) = found {
-                write_cached(cache, &key, &CachedToken { store_id, kind }).await;
-            }
+            let found = lookup::resolve(db, credentials).await?;
+            resolutions.put(&key, found.clone()).await;
             found
         }
     };
-    match found {
-        Some((store_id, kind)) if kind == expected => Ok(store_id),
-        _ => Err(AppError::Unauthenticated),
+    match resolution {
+        Resolution::Tenant(tenant) => Ok(tenant),
+        Resolution::Unauthenticated => Err(AppError::Unauthenticated),
     }
 }
 
-async fn domain_owner(
-    db: &DatabaseConnection,
-    cache: &Arc<dyn Cache>,
-    host: &str,
-) -> Result<Option<Uuid>> {
-    let domain = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    let key = keys::domain(domain);
-    if let Some(owner) = read_cached::<Option<Uuid>>(cache, &key).await {
-        return Ok(owner);
-    }
-    let owner = stores::find_store_by_domain(db, domain)
-        .await?
-        .map(|store| store.id);
-    write_cached(cache, &key, &owner).await;
-    Ok(owner)
-}
-
-async fn cached_store(
-    db: &DatabaseConnection,
-    cache: &Arc<dyn Cache>,
-    store_id: Uuid,
-) -> Result<Option<Store>> {
-    let key = keys::store(store_id);
-    if let Some(store) = read_cached::<Store>(cache, &key).await {
-        return Ok(Some(store));
-    }
-    let store = stores::find_store(db, store_id).await?;
-    if let Some(store) = &store {
-        write_cached(cache, &key, store).await;
-    }
-    Ok(store)
-}
-
-async fn read_cached<T: for<'de> Deserialize<'de>>(cache: &Arc<dyn Cache>, key: &str) -> Option<T> {
-    match cache.get(key).await {
-        Ok(Some(json)) => serde_json::from_str(&json).ok(),
-        Ok(None) => None,
-        Err(err) => {
-            tracing::warn!(error = ?err, "cache read failed; using the database");
-            None
-        }
-    }
-}
-
-async fn write_cached<T: Serialize>(cache: &Arc<dyn Cache>, key: &str, value: &T) {
-    let Ok(json) = serde_json::to_string(value) else {
-        return;
-    };
-    if let Err(err) = cache.set(key, json, LOOKUP_TTL).await {
-        tracing::warn!(error = ?err, "cache write failed");
-    }
+/// Drops every cached resolution of a store, here and in the shared cache, after the store (its
+/// details, domain or settings) or one of its tokens changed. Other instances see the change
+/// within a second, when their own copies expire.
+pub async fn forget_store(resolutions: &Resolutions, store_id: Uuid) {
+    resolutions.forget(store_id).await;
 }

@@ -2,11 +2,14 @@
 //! variant) ids at once and are what the per-request DataLoaders call.
 
 use entities::{
-    prelude::*, product, product_image, product_option, product_option_value, product_tag,
-    product_variant,
+    inventory_level, prelude::*, product, product_image, product_option, product_option_value,
+    product_tag, product_variant,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, LockType, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition, LockType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef,
+};
 use uuid::Uuid;
 
 use super::{ProductStatus, Visibility};
@@ -119,35 +122,86 @@ pub async fn sellable_variant_ids(
         .await?)
 }
 
-/// Options of many products, each with its values in order.
+/// Variants of many products, each with its stock level (`None` where it has none): one
+/// statement, so a product page's stock costs nothing more than its variants.
+pub async fn variants_with_levels_of_products(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    product_ids: &[Uuid],
+) -> Result<Vec<(product_variant::Model, Option<inventory_level::Model>)>> {
+    let level = store_join::<ProductVariant, InventoryLevel>(
+        product_variant::Column::Id,
+        inventory_level::Column::VariantId,
+        inventory_level::Column::StoreId,
+        store,
+    );
+    Ok(ProductVariant::find()
+        .select_also(InventoryLevel)
+        .join(JoinType::LeftJoin, level)
+        .filter(product_variant::Column::StoreId.eq(store.id))
+        .filter(product_variant::Column::ProductId.is_in(product_ids.iter().copied()))
+        .order_by_asc(product_variant::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// Options of many products, each with its values in order: one statement.
 pub async fn options_of_products(
     db: &impl ConnectionTrait,
     store: &Store,
     product_ids: &[Uuid],
 ) -> Result<Vec<(product_option::Model, Vec<product_option_value::Model>)>> {
-    let options = ProductOption::find()
+    let values = store_join::<ProductOption, ProductOptionValue>(
+        product_option::Column::Id,
+        product_option_value::Column::OptionId,
+        product_option_value::Column::StoreId,
+        store,
+    );
+    let rows = ProductOption::find()
+        .select_also(ProductOptionValue)
+        .join(JoinType::LeftJoin, values)
         .filter(product_option::Column::StoreId.eq(store.id))
         .filter(product_option::Column::ProductId.is_in(product_ids.iter().copied()))
         .order_by_asc(product_option::Column::Position)
-        .all(db)
-        .await?;
-    let values = ProductOptionValue::find()
-        .filter(product_option_value::Column::StoreId.eq(store.id))
-        .filter(product_option_value::Column::OptionId.is_in(options.iter().map(|o| o.id)))
+        .order_by_asc(product_option::Column::Id)
         .order_by_asc(product_option_value::Column::Position)
         .all(db)
         .await?;
-    Ok(options
-        .into_iter()
-        .map(|option| {
-            let own = values
-                .iter()
-                .filter(|v| v.option_id == option.id)
-                .cloned()
-                .collect();
-            (option, own)
+    Ok(options_with_values(rows))
+}
+
+/// The join of `E` to the rows of `R` whose `to` is `from`, restricted to the store's rows of `R`
+/// (`store_column`), so a join never reaches another store even through a wrong id.
+fn store_join<E: EntityTrait, R: EntityTrait + Default>(
+    from: E::Column,
+    to: R::Column,
+    store_column: R::Column,
+    store: &Store,
+) -> RelationDef {
+    let store_id = store.id;
+    E::belongs_to(R::default())
+        .from(from)
+        .to(to)
+        .on_condition(move |_, joined| {
+            Expr::col((joined, store_column))
+                .eq(store_id)
+                .into_condition()
         })
-        .collect())
+        .into()
+}
+
+/// Folds joined option rows (ordered by option) into options with their values.
+fn options_with_values(
+    rows: Vec<(product_option::Model, Option<product_option_value::Model>)>,
+) -> Vec<(product_option::Model, Vec<product_option_value::Model>)> {
+    let mut options: Vec<(product_option::Model, Vec<product_option_value::Model>)> = Vec::new();
+    for (option, value) in rows {
+        match options.last_mut() {
+            Some((last, values)) if last.id == option.id => values.extend(value),
+            _ => options.push((option, value.into_iter().collect())),
+        }
+    }
+    options
 }
 
 pub async fn images_of_products(

@@ -53,6 +53,7 @@ pub struct Loaders {
     pub history_by_order: Cached<HistoryByOrderLoader>,
     pub payments_by_order: Cached<PaymentsByOrderLoader>,
     pub events_by_payment: Cached<EventsByPaymentLoader>,
+    scope: Scope,
 }
 
 /// A loader that sends each call's keys at once (a batch size of one call) and caches answers.
@@ -81,8 +82,34 @@ impl Loaders {
             lines_by_order: immediate(LinesByOrderLoader(scope.clone())),
             history_by_order: immediate(HistoryByOrderLoader(scope.clone())),
             payments_by_order: immediate(PaymentsByOrderLoader(scope.clone())),
-            events_by_payment: immediate(EventsByPaymentLoader(scope)),
+            events_by_payment: immediate(EventsByPaymentLoader(scope.clone())),
+            scope,
         }
+    }
+
+    /// Loads the variants of `product_ids` with their stock in one statement, into the caches of
+    /// `variants_by_product` and `stock_by_variant` (a variant without a level is cached as
+    /// having none).
+    pub async fn load_variants_with_stock(
+        &self,
+        product_ids: &[Uuid],
+    ) -> async_graphql::Result<()> {
+        if product_ids.is_empty() {
+            return Ok(());
+        }
+        let Scope { db, store, .. } = &self.scope;
+        let rows = product_read::variants_with_levels_of_products(db, store, product_ids)
+            .await
+            .gql()?;
+        let levels: Vec<(Uuid, Option<inventory_level::Model>)> = rows
+            .iter()
+            .map(|(variant, level)| (variant.id, level.clone()))
+            .collect();
+        let variants = rows.into_iter().map(|(variant, _)| variant).collect();
+        let variants = grouped(product_ids, variants, |v| v.product_id);
+        self.variants_by_product.feed_many(variants).await;
+        self.stock_by_variant.feed_many(levels).await;
+        Ok(())
     }
 
     /// Forgets everything loaded so far (after a write, so the payload reads what was written).

@@ -73,7 +73,7 @@ pub async fn resolve_all(
             Some((GidKind::Product, id)) => products
                 .get(&id)
                 .cloned()
-                .map(|p| Node::Product(Product(p))),
+                .map(|p| Node::Product(Product::new(ctx, p))),
             Some((GidKind::ProductVariant, id)) => match variants.get(&id) {
                 Some(variant) => visible_variant(ctx, variant.clone()).await?,
                 None => None,
@@ -81,7 +81,7 @@ pub async fn resolve_all(
             Some((GidKind::Collection, id)) => collections
                 .get(&id)
                 .cloned()
-                .map(|c| Node::Collection(Collection(c))),
+                .map(|c| Node::Collection(Collection::new(ctx, c))),
             Some((GidKind::Page, id)) => pages.get(&id).cloned().map(|p| Node::Page(Page(p))),
             _ => None,
         };

@@ -1,20 +1,28 @@
 //! The GraphQL endpoint: resolve the tenant from the request's tokens and `Host` (401 with a JSON
-//! body when that fails, before anything runs), build the request's DataLoaders, execute, and
-//! answer `application/json`.
+//! body when that fails, before anything runs), make the document runnable (persisted queries),
+//! answer a storefront's query from the response cache or run it with the request's DataLoaders,
+//! and answer `application/json` with the caching headers of what it read.
+
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::operation_kind::OperationKind;
 use super::request::GraphQLBody;
-use super::{HttpState, persisted};
+use super::{HttpState, edge, persisted};
+use crate::cache::responses::{Rendered, ResponseKey, Source};
+use crate::cache::scope::{CacheScope, PRIVATE_CACHE_CONTROL};
 use crate::error::AppError;
+use crate::graphql::edge::Report;
 use crate::graphql::errors;
 use crate::graphql::limits::Budget;
 use crate::graphql::loaders::{Loaders, Scope};
-use crate::tenancy::{self, Credentials};
+use crate::stores::edge::EdgeSettings;
+use crate::tenancy::{self, Credentials, Principal, Tenant};
 
 /// `/api/{version}/graphql.json`, where version is `YYYY-MM` or `unstable`.
 pub async fn versioned(
@@ -27,7 +35,7 @@ pub async fn versioned(
     if !is_api_version(&version) {
         return error_response(StatusCode::NOT_FOUND, "NOT_FOUND", "unknown API version");
     }
-    execute(state, method, headers, request).await
+    execute(state, &version, method, headers, request).await
 }
 
 /// `/graphql`, the same API without a version.
@@ -37,18 +45,22 @@ pub async fn unversioned(
     headers: HeaderMap,
     GraphQLBody(request): GraphQLBody,
 ) -> Response {
-    execute(state, method, headers, request).await
+    execute(state, UNVERSIONED, method, headers, request).await
 }
+
+/// The version part of the cache key of requests to `/graphql`.
+const UNVERSIONED: &str = "-";
 
 async fn execute(
     state: HttpState,
+    version: &str,
     method: Method,
     headers: HeaderMap,
     mut request: async_graphql::Request,
 ) -> Response {
     let tenant = match tenancy::resolve(
         state.app.db.reader(),
-        &state.app.cache,
+        &state.app.resolutions,
         &credentials(&headers),
     )
     .await
@@ -70,27 +82,72 @@ async fn execute(
             );
         }
     };
-    let _document = match persisted::prepare(&state, &tenant, &mut request).await {
+    let document = match persisted::prepare(&state, &tenant, &mut request).await {
         Ok(document) => document,
         Err(refusal) => return *refusal,
     };
-    if let Err(refusal) = persisted::refuse_mutation_over_get(&method, &request) {
+    let kind = state.operation_kinds.of(&document.hash, &request);
+    if kind != OperationKind::Query
+        && let Err(refusal) = persisted::refuse_mutation_over_get(&method, &request)
+    {
         return *refusal;
     }
-    let visibility = tenant.visibility();
+    let edge_settings = EdgeSettings::of(&tenant.store);
+    let responses = &state.app.responses;
+    let (rendered, source) =
+        if kind == OperationKind::Query && tenant.principal == Principal::Storefront {
+            let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+            let key = ResponseKey::new(
+                tenant.store.id,
+                version,
+                &document.hash,
+                request.operation_name.as_deref(),
+                &variables,
+            );
+            responses
+                .serve(&key, run(&state, tenant, request, edge_settings))
+                .await
+        } else {
+            let rendered = run(&state, tenant, request, edge_settings).await;
+            (Arc::new(rendered), Source::Executed)
+        };
+    edge::respond(&rendered, source, &edge_settings, &headers)
+}
+
+/// Runs a request and renders its answer with what it read: its scope (private for admins and
+/// for answers with errors) and its tags.
+async fn run(
+    state: &HttpState,
+    tenant: Tenant,
+    request: async_graphql::Request,
+    edge_settings: EdgeSettings,
+) -> Rendered {
+    let report = Report::new(tenant.store.id);
+    if tenant.principal != Principal::Storefront {
+        report.raise(CacheScope::Private);
+    }
     let loaders = Loaders::new(Scope {
         db: state.app.db.reader().clone(),
         store: tenant.store.clone(),
-        visibility,
+        visibility: tenant.visibility(),
     });
-    let request = request.data(tenant).data(loaders).data(Budget::default());
+    let request = request
+        .data(tenant)
+        .data(loaders)
+        .data(Budget::default())
+        .data(report.clone());
     let response = state.schema.execute(request).await;
-    let mut http = Json(response).into_response();
-    http.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("private, no-store"),
-    );
-    http
+    if response.is_err() {
+        report.raise(CacheScope::Private);
+    }
+    let body = serde_json::to_string(&response).unwrap_or_else(|_| "{}".to_string());
+    let scope = report.scope();
+    Rendered::new(
+        body,
+        scope,
+        report.tags(),
+        scope.shared_lifetime(&edge_settings),
+    )
 }
 
 fn is_api_version(version: &str) -> bool {
@@ -128,7 +185,12 @@ fn credentials(headers: &HeaderMap) -> Credentials {
 /// A JSON error body `{"errors": [{message, extensions: {code}}]}` with an HTTP status.
 pub fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (status, Json(body)).into_response()
+    let mut response = (status, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(PRIVATE_CACHE_CONTROL),
+    );
+    response
 }
 
 #[cfg(test)]

@@ -40,8 +40,12 @@ pub async fn metrics(State(state): State<HttpState>) -> Response {
     let body = format!(
         "# HELP vitrine_sql_statements_total SQL statements sent to the database.\n\
          # TYPE vitrine_sql_statements_total counter\n\
-         vitrine_sql_statements_total {}\n",
-        state.app.db.statements()
+         vitrine_sql_statements_total {}\n\
+         # HELP vitrine_cache_round_trips_total Requests made to the shared cache.\n\
+         # TYPE vitrine_cache_round_trips_total counter\n\
+         vitrine_cache_round_trips_total {}\n",
+        state.app.db.statements(),
+        state.app.cache.round_trips()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -42,6 +42,7 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         data_dir: data_dir.unwrap_or_else(std::env::temp_dir),
         database_url,
         redis_url: None,
+        redis_key_prefix: String::new(),
         database_max_connections: 20,
         log: "warn".into(),
         hold_sweep_seconds: 0.2,
@@ -68,6 +69,8 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         cdn_purge_token: None,
         cdn_purge_retry_base_seconds: 0.05,
         cdn_purge_retry_max_seconds: 1.0,
+        response_cache_enabled: true,
+        response_cache_megabytes: 64,
     }
 }
 

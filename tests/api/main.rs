@@ -3,6 +3,8 @@
 //! fake Stripe (`fake_stripe`).
 
 mod admin;
+mod cache_headers;
+mod cache_isolation;
 mod carts;
 mod catalog;
 mod checkout;

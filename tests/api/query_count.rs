@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, quiet_app, sized_product};
+use crate::helpers::{Backend, TestApp, quiet_app, sized_product, spawn_app_with};
 
 const COLLECTION: &str =
     include_str!("../../schema/operations/storefront/collection_products.graphql");
@@ -17,6 +17,21 @@ async fn statements_for(app: &TestApp, document: &str, variables: Value) -> u64 
     let before = app.statements().await;
     app.storefront(document, variables).await;
     app.statements().await - before
+}
+
+/// The statements of the product pages of `handles`, each measured `REPEATS` times.
+async fn product_page_counts(
+    app: &TestApp,
+    handles: [&'static str; 2],
+) -> Vec<(&'static str, u64)> {
+    let mut counts = Vec::new();
+    for _ in 0..REPEATS {
+        for handle in handles {
+            let page = json!({ "handle": handle });
+            counts.push((handle, statements_for(app, PRODUCT, page).await));
+        }
+    }
+    counts
 }
 
 async fn collection_of_50(app: &TestApp) -> String {
@@ -76,13 +91,7 @@ async fn a_product_page_costs_the_same_statements_for_3_and_60_variants_every_ti
         .await;
     app.storefront("{ shop { name } }", json!({})).await;
 
-    let mut counts = Vec::new();
-    for _ in 0..REPEATS {
-        for handle in ["small-tee", "wide-tee"] {
-            let page = json!({ "handle": handle });
-            counts.push((handle, statements_for(&app, PRODUCT, page).await));
-        }
-    }
+    let counts = product_page_counts(&app, ["small-tee", "wide-tee"]).await;
 
     println!("statements per product page (product, statements): {counts:?}");
     let (_, expected) = counts[0];
@@ -91,6 +100,49 @@ async fn a_product_page_costs_the_same_statements_for_3_and_60_variants_every_ti
         "every product page costs the same: {counts:?}"
     );
 }
+
+/// The most statements an uncached product page may cost, whatever the product's size: the
+/// product, its variants with their stock, its options with their values, its images, its tags.
+const PRODUCT_PAGE_BUDGET: u64 = 5;
+
+/// A product with `variants` sizes (stock 0, 1, 2, …) and `images` images.
+fn product_of(title: &str, variants: usize, images: usize) -> Value {
+    let variants: Vec<Value> = (0..variants)
+        .map(|n| json!({ "options": [n.to_string()], "price": "5.00", "inventoryQuantity": n % 3 }))
+        .collect();
+    let images: Vec<Value> = (0..images)
+        .map(|n| json!({ "url": format!("https://cdn.example.test/{n}.jpg"), "altText": "x" }))
+        .collect();
+    json!({ "title": title, "tags": ["a", "b"], "options": ["Size"], "variants": variants, "images": images })
+}
+
+async fn an_uncached_product_page_costs_at_most_5_statements_for_1_and_100_variants(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |settings| {
+        settings.hold_sweep_seconds = 3600.0;
+        settings.completer_tick_seconds = 3600.0;
+        settings.relay_tick_seconds = 3600.0;
+    })
+    .await;
+    app.create_product(product_of("One Tee", 1, 1)).await;
+    app.create_product(product_of("Hundred Tee", 100, 40)).await;
+    app.storefront("{ shop { name } }", json!({})).await;
+
+    let counts = product_page_counts(&app, ["one-tee", "hundred-tee"]).await;
+
+    println!("statements per product page on {backend:?} (product, statements): {counts:?}");
+    assert!(
+        counts.iter().all(|(_, n)| *n <= PRODUCT_PAGE_BUDGET),
+        "a product page costs at most {PRODUCT_PAGE_BUDGET} statements: {counts:?}"
+    );
+    let (_, expected) = counts[0];
+    assert!(counts.iter().all(|(_, n)| *n == expected), "{counts:?}");
+}
+
+crate::on_both_backends!(
+    multi_thread: an_uncached_product_page_costs_at_most_5_statements_for_1_and_100_variants
+);
 
 const ORDERS: &str = include_str!("../../schema/operations/admin/orders.graphql");
 

@@ -2,7 +2,12 @@
 
 use serde_json::json;
 
-use crate::helpers::{As, create_store, sized_product, spawn_app};
+use std::time::Duration;
+
+use vitrine::stores;
+
+use crate::checkout::eventually;
+use crate::helpers::{As, authorised, create_store, quiet_app, sized_product, spawn_app};
 
 const SHOP: &str = include_str!("../../schema/operations/storefront/shop.graphql");
 const PRODUCT: &str = include_str!("../../schema/operations/storefront/product.graphql");
@@ -159,4 +164,112 @@ async fn admin_mutations_with_a_storefront_token_are_access_denied() {
         json!([]),
         "the refused mutation created nothing"
     );
+}
+
+/// Counters of the server at `address`: (SQL statements, cache round trips).
+async fn counters(address: &str) -> (u64, u64) {
+    let text = reqwest::get(format!("{address}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics body");
+    let counter = |name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in /metrics"))
+    };
+    (
+        counter("vitrine_sql_statements_total"),
+        counter("vitrine_cache_round_trips_total"),
+    )
+}
+
+/// Waits until the server's background passes at start are over: its statement count holds
+/// still for 100 ms.
+async fn settled(address: &str) {
+    let mut last = counters(address).await.0;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = counters(address).await.0;
+        if now == last {
+            return;
+        }
+        last = now;
+    }
+    panic!("the server never stopped sending statements");
+}
+
+/// Sends `document` to the server at `address` as `who`; returns the status and the body.
+async fn request_at(address: &str, who: As<'_>, document: &str) -> (u16, serde_json::Value) {
+    let request = reqwest::Client::new()
+        .post(format!("{address}/api/2025-01/graphql.json"))
+        .json(&json!({ "query": document }));
+    let response = authorised(request, who).send().await.expect("send");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
+}
+
+#[tokio::test]
+async fn a_resolved_request_costs_one_cache_round_trip_and_no_statements() {
+    let app = quiet_app().await;
+    let second = app.another_instance().await;
+    for who in [As::Storefront(&app.store), As::Admin(&app.store)] {
+        let (status, _) = request_at(&app.address, who, "{ shop { name } }").await;
+        assert_eq!(status, 200, "the first instance resolves and caches");
+
+        settled(&second).await;
+        let before = counters(&second).await;
+        let (status, body) = request_at(&second, who, "{ shop { name } }").await;
+        let after = counters(&second).await;
+
+        assert_eq!(status, 200);
+        assert_eq!(body["data"]["shop"]["name"], "Test Store");
+        assert_eq!(after.0 - before.0, 0, "no SQL statement");
+        assert_eq!(after.1 - before.1, 1, "one round trip to Redis");
+    }
+}
+
+#[tokio::test]
+async fn a_flood_of_one_bad_token_costs_the_database_one_lookup() {
+    let app = quiet_app().await;
+    let mut forged = app.store.clone();
+    forged.storefront_token = stores::new_secret();
+
+    settled(&app.address).await;
+
+    let before = counters(&app.address).await;
+    for _ in 0..20 {
+        let (status, _) = request_at(&app.address, As::Storefront(&forged), SHOP).await;
+        assert_eq!(status, 401);
+    }
+    let after = counters(&app.address).await;
+
+    assert_eq!(after.0 - before.0, 1, "the refusal is cached");
+}
+
+#[tokio::test]
+async fn a_store_update_is_seen_at_once_here_and_within_a_second_on_another_instance() {
+    let app = spawn_app().await;
+    let second = app.another_instance().await;
+    let name_at = async |address: &str| {
+        let (_, body) = request_at(address, As::Storefront(&app.store), SHOP).await;
+        body["data"]["shop"]["name"].clone()
+    };
+    assert_eq!(name_at(&second).await, "Test Store", "cached on both tiers");
+
+    app.admin(
+        "mutation Rename { storeUpdate(input: { name: \"Renamed\" }) { userErrors { message } } }",
+        "Rename",
+        json!({}),
+    )
+    .await;
+
+    assert_eq!(name_at(&app.address).await, "Renamed", "at once here");
+    eventually(
+        Duration::from_secs(3),
+        "the rename on the second instance",
+        || async { name_at(&second).await == "Renamed" },
+    )
+    .await;
 }

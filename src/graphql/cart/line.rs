@@ -100,6 +100,7 @@ impl CartLine {
             .unwrap_or_default();
         let names = options.into_iter().map(|(option, _)| option.name).collect();
         Ok(Merchandise::ProductVariant(ProductVariant::new(
+            ctx,
             self.variant.clone(),
             names,
         )))

@@ -75,7 +75,7 @@ impl AdminCollectionMutation {
             })
             .await
         };
-        collection_payload(result.await)
+        collection_payload(ctx, result.await)
     }
 
     /// Changes a collection's fields.
@@ -94,7 +94,7 @@ impl AdminCollectionMutation {
             })
             .await
         };
-        collection_payload(result.await)
+        collection_payload(ctx, result.await)
     }
 
     /// Deletes a collection (its products stay).
@@ -134,7 +134,7 @@ impl AdminCollectionMutation {
             })
             .await
         };
-        collection_payload(result.await)
+        collection_payload(ctx, result.await)
     }
 
     /// Removes products from a collection.
@@ -153,7 +153,7 @@ impl AdminCollectionMutation {
             })
             .await
         };
-        collection_payload(result.await)
+        collection_payload(ctx, result.await)
     }
 }
 
@@ -180,11 +180,12 @@ fn to_domain(input: CollectionInput) -> Result<DomainCollection> {
 }
 
 fn collection_payload(
+    ctx: &Context<'_>,
     result: Result<entities::collection::Model>,
 ) -> async_graphql::Result<CollectionPayload> {
     let (collection, user_errors) = with_user_errors(result)?;
     Ok(CollectionPayload {
-        collection: collection.map(Collection),
+        collection: collection.map(|model| Collection::new(ctx, model)),
         user_errors,
     })
 }

@@ -280,7 +280,7 @@ async fn product_payload(
     let parts = Parts::of_product(&ctx.look_ahead().field("product"));
     prefetch::products(ctx, product.as_slice(), parts).await?;
     Ok(ProductPayload {
-        product: product.map(Product),
+        product: product.map(|model| Product::new(ctx, model)),
         user_errors,
     })
 }
@@ -317,11 +317,11 @@ async fn variants_payload(
         .unwrap_or_default();
     let names: Vec<String> = options.into_iter().map(|(option, _)| option.name).collect();
     Ok(ProductVariantsPayload {
-        product: product.map(Product),
+        product: product.map(|model| Product::new(ctx, model)),
         product_variants: Some(
             variants
                 .into_iter()
-                .map(|v| ProductVariant::new(v, names.clone()))
+                .map(|v| ProductVariant::new(ctx, v, names.clone()))
                 .collect(),
         ),
         user_errors,

@@ -6,14 +6,27 @@ use entities::collection;
 
 use super::media::{Image, Seo, html_to_text};
 use super::product_list::{ProductConnection, ProductFilter, domain_filters, product_connection};
+use crate::cache::tags;
 use crate::catalog::listing::{ProductListing, ProductSort};
-use crate::graphql::context;
 use crate::graphql::pagination::{PageArgs, page_cost};
 use crate::graphql::scalars::Html;
+use crate::graphql::{context, edge};
 use crate::ids::{self, GidKind};
 
 /// A group of products curated by the merchant.
-pub struct Collection(pub collection::Model);
+pub struct Collection(collection::Model);
+
+impl Collection {
+    /// The collection, tagged in the request's cache report as part of the response.
+    pub fn new(ctx: &Context<'_>, model: collection::Model) -> Self {
+        edge::tag(ctx, tags::collection(model.id));
+        Collection(model)
+    }
+
+    pub fn model(&self) -> &collection::Model {
+        &self.0
+    }
+}
 
 /// Sort keys of a collection's products.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]

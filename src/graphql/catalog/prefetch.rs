@@ -113,11 +113,8 @@ pub async fn products(
     if ids.is_empty() {
         return Ok(());
     }
-    let (variants, ..) = futures_util::try_join!(
-        when(
-            parts.variants,
-            loaders.variants_by_product.load_many(ids.clone())
-        ),
+    futures_util::try_join!(
+        variants_and_stock(loaders, &ids, parts),
         when(
             parts.options,
             loaders.options_by_product.load_many(ids.clone())
@@ -128,10 +125,6 @@ pub async fn products(
         ),
         when(parts.tags, loaders.tags_by_product.load_many(ids.clone())),
     )?;
-    if parts.stock {
-        let variant_ids = variants.unwrap_or_default().into_values().flatten();
-        stock(loaders, variant_ids).await?;
-    }
     Ok(())
 }
 
@@ -153,13 +146,33 @@ pub async fn variants(
     products(ctx, &found, parts).await
 }
 
-async fn stock(
+/// Loads the variants of `ids` the request has not loaded yet, with their stock when `parts`
+/// reads it (one joined statement), and the stock of already loaded variants that lack it.
+async fn variants_and_stock(
     loaders: &Loaders,
-    variants: impl IntoIterator<Item = product_variant::Model>,
+    ids: &[Uuid],
+    parts: Parts,
 ) -> async_graphql::Result<()> {
-    let ids: Vec<Uuid> = variants.into_iter().map(|v| v.id).collect();
-    if !ids.is_empty() {
-        loaders.stock_by_variant.load_many(ids).await?;
+    if !parts.stock {
+        when(
+            parts.variants,
+            loaders.variants_by_product.load_many(ids.iter().copied()),
+        )
+        .await?;
+        return Ok(());
+    }
+    let loaded = loaders.variants_by_product.get_cached_values::<Uuid>();
+    let (cached, missing): (Vec<Uuid>, Vec<Uuid>) =
+        ids.iter().partition(|id| loaded.contains_key(id));
+    loaders.load_variants_with_stock(&missing).await?;
+    let variant_ids: Vec<Uuid> = cached
+        .iter()
+        .filter_map(|id| loaded.get(id))
+        .flatten()
+        .map(|variant| variant.id)
+        .collect();
+    if !variant_ids.is_empty() {
+        loaders.stock_by_variant.load_many(variant_ids).await?;
     }
     Ok(())
 }

@@ -9,19 +9,32 @@ use entities::{product, product_variant};
 
 use super::media::{Image, Seo, html_to_text};
 use super::variant::{ProductVariant, SelectedOptionInput};
+use crate::cache::tags;
 use crate::catalog::ProductStatus as DomainStatus;
-use crate::graphql::context;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::loaders::OptionWithValues;
 use crate::graphql::money::MoneyV2;
 use crate::graphql::pagination::{PageArgs, page_cost, page_of_vec};
 use crate::graphql::scalars::{Html, Url};
+use crate::graphql::{context, edge};
 use crate::ids::{self, GidKind};
 use crate::inventory::Stock;
 
 /// A product of the store's catalog.
 #[derive(Clone)]
-pub struct Product(pub product::Model);
+pub struct Product(product::Model);
+
+impl Product {
+    /// The product, tagged in the request's cache report as part of the response.
+    pub fn new(ctx: &Context<'_>, model: product::Model) -> Self {
+        edge::tag(ctx, tags::product(model.id));
+        Product(model)
+    }
+
+    pub fn model(&self) -> &product::Model {
+        &self.0
+    }
+}
 
 /// Publication status of a product (admin).
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +140,7 @@ impl Product {
             .collect();
         Ok(variants
             .into_iter()
-            .map(|variant| ProductVariant::new(variant, names.clone()))
+            .map(|variant| ProductVariant::new(ctx, variant, names.clone()))
             .collect())
     }
 

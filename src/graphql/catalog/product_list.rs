@@ -8,14 +8,15 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
 use super::prefetch::{self, Parts};
 use super::product::Product;
+use crate::cache::tags;
 use crate::catalog::facets::{self, FacetKind};
 use crate::catalog::filters::ProductFilter as DomainFilter;
 use crate::catalog::listing::{ProductListing, list_products};
-use crate::graphql::context;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::limits::Budget;
 use crate::graphql::pagination::{PageArgs, keyset_page};
 use crate::graphql::scalars::Json;
+use crate::graphql::{context, edge};
 use crate::money::{CurrencyCode, Money};
 
 /// A filter on a product list; filters of one kind are alternatives, different kinds all apply.
@@ -174,6 +175,7 @@ pub async fn product_connection(
     args: PageArgs,
 ) -> async_graphql::Result<ProductConnection> {
     let (db, store) = (context::db(ctx), context::store(ctx));
+    edge::tag(ctx, tags::products(store.id));
     let listed = &listing;
     let page = keyset_page(&args, |window| async move {
         list_products(db, store, listed, &window).await
@@ -187,7 +189,7 @@ pub async fn product_connection(
         .collect();
     prefetch::products(ctx, &products, Parts::of_connection(&ctx.look_ahead())).await?;
     Ok(page.into_connection(
-        |listed| Product(listed.product),
+        |listed| Product::new(ctx, listed.product),
         ProductListingFacets { listing },
     ))
 }

@@ -9,15 +9,16 @@ use super::content::{Menu, Page};
 use super::prefetch::{self, Parts};
 use super::product::{Product, ProductStatus};
 use super::product_list::{ProductConnection, ProductFilter, domain_filters, product_connection};
+use crate::cache::tags;
 use crate::catalog::collections::{self, CollectionSort};
 use crate::catalog::listing::{ProductListing, ProductSort};
 use crate::catalog::product_read::{self, ProductKey};
 use crate::catalog::{Visibility, content, recommendations, search_query};
 use crate::error::AppError;
-use crate::graphql::context;
 use crate::graphql::errors::{GqlResult, to_graphql};
 use crate::graphql::node::{self, Node};
 use crate::graphql::pagination::{PageArgs, fetch_page, page_cost};
+use crate::graphql::{context, edge};
 use crate::ids::{self, GidKind};
 
 #[derive(Default)]
@@ -111,9 +112,12 @@ impl CatalogQuery {
         )
         .await
         .gql()?;
+        if found.is_none() {
+            edge::tag(ctx, tags::products(context::store(ctx).id));
+        }
         let parts = Parts::of_product(&ctx.look_ahead());
         prefetch::products(ctx, found.as_slice(), parts).await?;
-        Ok(found.map(Product))
+        Ok(found.map(|model| Product::new(ctx, model)))
     }
 
     /// Products, searched, filtered and sorted.
@@ -197,8 +201,12 @@ impl CatalogQuery {
         )
         .await
         .gql()?;
+        edge::tag(ctx, tags::products(context::store(ctx).id));
         prefetch::products(ctx, &recommended, Parts::of_product(&ctx.look_ahead())).await?;
-        Ok(recommended.into_iter().map(Product).collect())
+        Ok(recommended
+            .into_iter()
+            .map(|model| Product::new(ctx, model))
+            .collect())
     }
 
     /// A collection by handle or ID; `null` when there is none.
@@ -221,7 +229,10 @@ impl CatalogQuery {
                 .gql()?,
             _ => None,
         };
-        Ok(found.map(Collection))
+        if found.is_none() {
+            edge::tag(ctx, tags::collections(store.id));
+        }
+        Ok(found.map(|model| Collection::new(ctx, model)))
     }
 
     /// The store's collections.
@@ -244,6 +255,7 @@ impl CatalogQuery {
             CollectionSortKeys::Id | CollectionSortKeys::Relevance => CollectionSort::Id,
         };
         let reverse = reverse.unwrap_or(false);
+        edge::tag(ctx, tags::collections(store.id));
         let page = fetch_page(
             &PageArgs {
                 first,
@@ -256,7 +268,7 @@ impl CatalogQuery {
         )
         .await
         .gql()?;
-        Ok(page.connection(Collection))
+        Ok(page.connection(|model| Collection::new(ctx, model)))
     }
 
     /// The object with this global ID, if any.

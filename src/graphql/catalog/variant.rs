@@ -7,9 +7,10 @@ use uuid::Uuid;
 
 use super::media::Image;
 use super::product::Product;
-use crate::graphql::context;
+use crate::cache::tags;
 use crate::graphql::inventory::level::{InventoryLevel, clamp};
 use crate::graphql::money::MoneyV2;
+use crate::graphql::{context, edge};
 use crate::ids::{self, GidKind};
 use crate::inventory::Stock;
 
@@ -40,7 +41,15 @@ pub struct SelectedOptionInput {
 }
 
 impl ProductVariant {
-    pub fn new(model: product_variant::Model, option_names: Vec<String>) -> Self {
+    /// The variant, tagged (with its product) in the request's cache report as part of the
+    /// response.
+    pub fn new(
+        ctx: &Context<'_>,
+        model: product_variant::Model,
+        option_names: Vec<String>,
+    ) -> Self {
+        edge::tag(ctx, tags::variant(model.id));
+        edge::tag(ctx, tags::product(model.product_id));
         ProductVariant {
             model,
             option_names,
@@ -58,7 +67,7 @@ impl ProductVariant {
             .await?
             .unwrap_or_default();
         let names = options.into_iter().map(|(option, _)| option.name).collect();
-        Ok(ProductVariant::new(model, names))
+        Ok(ProductVariant::new(ctx, model, names))
     }
 
     /// The variant's own ID (the GraphQL `id` field renders it as a global ID).
@@ -161,7 +170,7 @@ impl ProductVariant {
             .load_one(self.model.product_id)
             .await?
             .flatten()
-            .map(Product)
+            .map(|model| Product::new(ctx, model))
             .ok_or_else(|| "the variant's product is not visible".into())
     }
     /// Whether the variant needs shipping.

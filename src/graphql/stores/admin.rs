@@ -90,7 +90,7 @@ impl AdminStoreMutation {
         })
         .await;
         if let Ok(updated) = &result {
-            tenancy::forget_store(&context::state(ctx).cache, store, updated).await;
+            tenancy::forget_store(&context::state(ctx).resolutions, updated.id).await;
         }
         let (updated, user_errors) = with_user_errors(result)?;
         Ok(StorePayload {
