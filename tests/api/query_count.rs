@@ -123,6 +123,7 @@ async fn an_uncached_product_page_costs_at_most_5_statements_for_1_and_100_varia
         settings.hold_sweep_seconds = 3600.0;
         settings.completer_tick_seconds = 3600.0;
         settings.relay_tick_seconds = 3600.0;
+        settings.purge_tick_seconds = 3600.0;
     })
     .await;
     app.create_product(product_of("One Tee", 1, 1)).await;
