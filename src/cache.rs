@@ -42,11 +42,15 @@ pub trait Cache: Send + Sync {
     fn round_trips(&self) -> u64;
 }
 
+/// What the in-process cache may hold: its keys and values, in bytes. Persisted queries make
+/// entries as large as a request body, so the bound is on bytes, not entries.
+pub const LOCAL_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Connects the cache the settings ask for; `key_prefix` goes in front of every Redis key.
 pub async fn connect(redis_url: Option<&str>, key_prefix: &str) -> anyhow::Result<Arc<dyn Cache>> {
     match redis_url {
         Some(url) => Ok(Arc::new(RedisCache::connect(url, key_prefix).await?)),
-        None => Ok(Arc::new(LocalCache::new(100_000))),
+        None => Ok(Arc::new(LocalCache::new(LOCAL_CACHE_BYTES))),
     }
 }
 
@@ -64,6 +68,16 @@ pub mod keys {
     pub fn tenant_keys(store_id: Uuid) -> String {
         format!("vitrine:{{{store_id}}}:tenant-keys")
     }
+
+    /// The text of an automatic persisted query a client registered with the store.
+    pub fn persisted_query(store_id: Uuid, hash: &str) -> String {
+        format!("vitrine:{{{store_id}}}:apq:{hash}")
+    }
+
+    /// A store's registered trusted document (or its absence).
+    pub fn trusted_document(store_id: Uuid, hash: &str) -> String {
+        format!("vitrine:{{{store_id}}}:trusted:{hash}")
+    }
 }
 
 /// Counts requests to a cache.
@@ -80,7 +94,8 @@ impl RoundTrips {
     }
 }
 
-/// In-process cache with a time-to-live per entry.
+/// In-process cache with a time-to-live per entry, holding at most `max_bytes` of keys and
+/// values (the least used go first).
 pub struct LocalCache {
     entries: moka::future::Cache<String, LocalEntry>,
     round_trips: RoundTrips,
@@ -94,10 +109,13 @@ struct LocalEntry {
 }
 
 impl LocalCache {
-    pub fn new(capacity: u64) -> Self {
+    pub fn new(max_bytes: u64) -> Self {
         LocalCache {
             entries: moka::future::Cache::builder()
-                .max_capacity(capacity)
+                .weigher(|key: &String, entry: &LocalEntry| {
+                    u32::try_from(key.len() + entry.value.len()).unwrap_or(u32::MAX)
+                })
+                .max_capacity(max_bytes)
                 .time_to_idle(Duration::from_secs(3600))
                 .support_invalidation_closures()
                 .build(),

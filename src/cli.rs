@@ -1,5 +1,5 @@
 //! The `vitrine` command line: `serve` (the default), `migrate`, `store create`,
-//! `store rotate-webhook-secret`, `seed --demo`,
+//! `store rotate-webhook-secret`, `documents register`, `seed --demo`,
 //! `reconcile` and `export-schema`. Each command reads the layered settings, then does one thing.
 
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use crate::config::{Overrides, Settings};
 use crate::db::{self, Database};
 use crate::startup::{self, Application};
 use crate::stores::{self, CreatedStore};
-use crate::{graphql, payments, seed, telemetry, webhooks};
+use crate::{cache, documents, graphql, payments, seed, telemetry, webhooks};
 
 const DEMO_DOMAIN: &str = "demo.vitrine.localhost";
 const DEMO_TOKENS_FILE: &str = "demo-store.json";
@@ -47,6 +47,11 @@ enum Command {
     Store {
         #[command(subcommand)]
         action: StoreCommand,
+    },
+    /// Manage a store's trusted documents.
+    Documents {
+        #[command(subcommand)]
+        action: DocumentsCommand,
     },
     /// Create the demo store with its catalog.
     Seed {
@@ -90,6 +95,20 @@ enum StoreCommand {
         /// The store's domain.
         #[arg(long)]
         domain: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DocumentsCommand {
+    /// Trust the GraphQL documents in FILEs for a store and print each one's hash (the
+    /// SHA-256 of the file's exact text, which clients may send instead of the text).
+    Register {
+        /// The store's domain.
+        #[arg(long)]
+        domain: String,
+        /// Files of GraphQL documents, one document per file.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -141,6 +160,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("webhook secret:    {secret}");
             Ok(())
         }
+        Command::Documents {
+            action: DocumentsCommand::Register { domain, files },
+        } => register_documents(&settings, &domain, &files).await,
         Command::Seed { demo, domain } => {
             anyhow::ensure!(demo, "nothing to seed: pass --demo");
             let db = migrated(&settings).await?;
@@ -196,6 +218,44 @@ async fn reconcile(settings: &Settings) -> anyhow::Result<()> {
     {
         Some(report) => print!("{report}"),
         None => println!("another instance is reconciling right now; nothing done"),
+    }
+    Ok(())
+}
+
+/// Registers each file as one of the store's trusted documents, all or none (a file that does
+/// not validate stops the command before anything is stored), and prints their hashes.
+async fn register_documents(
+    settings: &Settings,
+    domain: &str,
+    files: &[PathBuf],
+) -> anyhow::Result<()> {
+    let mut checked = Vec::with_capacity(files.len());
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("Failed to read {}", file.display()))?;
+        let document = graphql::documents::check::check(&text)
+            .await
+            .map_err(|err| describe(err).context(format!("{} was refused", file.display())))?;
+        checked.push((file, document));
+    }
+    let db = migrated(settings).await?;
+    let store = stores::find_store_by_domain(db.reader(), domain)
+        .await
+        .map_err(describe)?
+        .with_context(|| format!("no store has the domain {domain}"))?;
+    let tx = db.begin().await?;
+    let mut registered = Vec::with_capacity(checked.len());
+    for (file, document) in &checked {
+        let trusted = documents::register(&tx, &store, document)
+            .await
+            .map_err(describe)?;
+        registered.push((file, trusted.hash));
+    }
+    tx.commit().await?;
+    let cache = cache::connect(settings.redis_url.as_deref(), &settings.redis_key_prefix).await?;
+    for (file, hash) in registered {
+        documents::lookup::forget(&cache, store.id, &hash).await;
+        println!("{hash}  {}", file.display());
     }
     Ok(())
 }

@@ -17,6 +17,8 @@ pub mod context;
 pub mod customers;
 /// `@inContext` and `@defer`, accepted for Shopify clients.
 pub mod directives;
+/// Trusted documents (admin): registering, deleting and listing them.
+pub mod documents;
 /// What a response read: its cache scope and tags.
 pub mod edge;
 /// The one mapping from `AppError` to GraphQL errors and user errors.
@@ -57,6 +59,7 @@ pub struct QueryRoot(
     orders::AdminOrderQuery,
     stores::AdminStoreQuery,
     webhooks::AdminWebhookQuery,
+    documents::AdminTrustedDocumentQuery,
 );
 
 /// Every mutation field: the storefront's cart and customer mutations, and the admin mutations.
@@ -72,6 +75,7 @@ pub struct MutationRoot(
     stores::AdminStoreMutation,
     orders::AdminOrderMutation,
     webhooks::AdminWebhookMutation,
+    documents::AdminTrustedDocumentMutation,
 );
 
 pub type VitrineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

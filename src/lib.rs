@@ -19,6 +19,8 @@ pub mod crash;
 pub mod customers;
 /// The database connection and constraint-violation mapping.
 pub mod db;
+/// Trusted documents: the built-in storefront operations and those a store registered.
+pub mod documents;
 /// The application error and its kinds.
 pub mod error;
 /// The GraphQL schema and resolvers.

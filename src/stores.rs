@@ -75,6 +75,8 @@ pub struct StoreInput {
     pub customer_cart_ttl_seconds: Option<i64>,
     /// Shipping, tax and payment capture.
     pub checkout: CheckoutSettingsInput,
+    /// Edge caching and trusted documents.
+    pub edge: edge::EdgeSettingsInput,
 }
 
 /// Creates a store with one storefront and one admin token and its webhook secret.
@@ -237,6 +239,7 @@ pub async fn update_store(
         }
     }
     input.checkout.apply(&mut settings, currency)?;
+    input.edge.apply(&mut settings)?;
     active.settings = Set(settings);
     active.updated_at = Set(Utc::now());
     let updated = active.update(db).await?;

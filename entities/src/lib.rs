@@ -33,6 +33,7 @@ pub mod product_tag;
 pub mod product_variant;
 pub mod reconciliation_event;
 pub mod store;
+pub mod trusted_document;
 pub mod webhook_delivery;
 pub mod webhook_secret;
 pub mod webhook_subscription;

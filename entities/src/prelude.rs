@@ -30,6 +30,7 @@ pub use crate::product_tag::Entity as ProductTag;
 pub use crate::product_variant::Entity as ProductVariant;
 pub use crate::reconciliation_event::Entity as ReconciliationEvent;
 pub use crate::store::Entity as Store;
+pub use crate::trusted_document::Entity as TrustedDocument;
 pub use crate::webhook_delivery::Entity as WebhookDelivery;
 pub use crate::webhook_secret::Entity as WebhookSecret;
 pub use crate::webhook_subscription::Entity as WebhookSubscription;

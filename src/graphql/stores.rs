@@ -2,6 +2,7 @@
 //! mutation and `storeSettings` query.
 
 pub mod admin;
+pub mod edge;
 pub mod settings;
 pub mod shop;
 

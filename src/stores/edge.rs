@@ -12,11 +12,17 @@
 //! fresh, 23 hours stale while revalidating; purges make changes visible at once), and live stock
 //! is `CacheShort` (1 s fresh, 9 s stale). Browsers keep either for a second only, since a
 //! browser cannot be purged.
+//!
+//! Admins change them through `storeUpdate(input: {edge})` (`input`).
+
+mod input;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Store;
+
+pub use self::input::{CachePolicyInput, EdgeSettingsInput, MAX_LIFETIME_SECONDS};
 
 /// Settings key of the edge settings.
 pub const EDGE: &str = "edge";

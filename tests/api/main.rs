@@ -23,6 +23,7 @@ mod migrations;
 mod orders;
 mod outbox;
 mod pages;
+mod persisted_queries;
 mod query_count;
 mod reconciliation;
 mod schema;

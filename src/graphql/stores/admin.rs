@@ -1,8 +1,9 @@
-//! The `storeUpdate` admin mutation: details, cart lifetimes and checkout settings. It starts with `admin_store`, so without the store's admin
-//! token nothing here runs.
+//! The `storeUpdate` admin mutation: details, cart lifetimes, checkout and edge settings. It
+//! starts with `admin_store`, so without the store's admin token nothing here runs.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject};
 
+use super::edge::StoreEdgeSettingsInput;
 use super::settings::{PaymentCapturePolicy, TaxRateInput};
 use super::shop::Shop;
 use crate::graphql::context;
@@ -42,6 +43,8 @@ pub struct StoreUpdateInput {
     pub tax_rates: Option<Vec<TaxRateInput>>,
     /// When a checkout's payment is captured (default IMMEDIATE).
     pub payment_capture: Option<PaymentCapturePolicy>,
+    /// Response lifetimes at the edge and trusted-documents mode.
+    pub edge: Option<StoreEdgeSettingsInput>,
 }
 
 /// The result of `storeUpdate`.
@@ -55,8 +58,8 @@ pub struct StorePayload {
 
 #[Object]
 impl AdminStoreMutation {
-    /// Changes the store's name, domain, currency, description, cart lifetimes or checkout
-    /// settings.
+    /// Changes the store's name, domain, currency, description, cart lifetimes, checkout
+    /// settings or edge settings.
     async fn store_update(
         &self,
         ctx: &Context<'_>,
@@ -84,6 +87,7 @@ impl AdminStoreMutation {
                     .map(|rates| rates.into_iter().map(Into::into).collect()),
                 payment_capture: input.payment_capture.map(Into::into),
             },
+            edge: input.edge.map(Into::into).unwrap_or_default(),
         };
         let result = context::write(ctx, async |tx| {
             stores::update_store(tx, store, change).await

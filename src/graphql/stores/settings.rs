@@ -3,10 +3,12 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 
+use super::edge::StoreEdgeSettings;
 use crate::graphql::context;
 use crate::graphql::money::MoneyV2;
 use crate::graphql::scalars::{CountryCode, Decimal};
 use crate::pricing::PricingRules;
+use crate::stores::edge::EdgeSettings;
 use crate::stores::{self, CapturePolicy, Store};
 
 #[derive(Default)]
@@ -14,7 +16,8 @@ pub struct AdminStoreQuery;
 
 #[Object]
 impl AdminStoreQuery {
-    /// The store's checkout settings: shipping, tax and payment capture. Admin only.
+    /// The store's checkout and edge settings: shipping, tax, payment capture, response
+    /// lifetimes and trusted-documents mode. Admin only.
     async fn store_settings(&self, ctx: &Context<'_>) -> async_graphql::Result<StoreSettings> {
         Ok(StoreSettings(context::admin_store(ctx)?.clone()))
     }
@@ -60,7 +63,8 @@ pub struct TaxRate {
 /// The store, read for its checkout settings.
 pub struct StoreSettings(Store);
 
-/// A store's checkout settings, as checkout reads them (defaults where none are set).
+/// A store's checkout and edge settings, as checkout and the edge read them (defaults where none
+/// are set).
 #[Object]
 impl StoreSettings {
     /// The flat shipping rate (zero when none is set).
@@ -92,5 +96,9 @@ impl StoreSettings {
     /// When payment is captured.
     async fn payment_capture(&self) -> PaymentCapturePolicy {
         CapturePolicy::of(&self.0).into()
+    }
+    /// Response lifetimes at the edge and trusted-documents mode.
+    async fn edge(&self) -> StoreEdgeSettings {
+        EdgeSettings::of(&self.0).into()
     }
 }
