@@ -8,6 +8,8 @@
 //! and its key is listed under that store so a change to the store drops it.
 //! A deployment may set a key prefix (`redis_key_prefix`) to share one Redis with others.
 
+pub mod cdn;
+pub mod invalidation;
 pub mod own_writes;
 pub mod responses;
 pub mod scope;

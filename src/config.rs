@@ -1,6 +1,6 @@
 //! Settings, layered: built-in defaults, then an optional `vitrine.toml`, then the environment
 //! (`DATABASE_URL`, `REDIS_URL`, `VITRINE_LISTEN`, `VITRINE_DATA_DIR`, `VITRINE_LOG`,
-//! `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, …), then the command-line flags. With nothing
+//! `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, `VITRINE_CDN_PURGE_KIND`, …), then the command-line flags. With nothing
 //! configured Vitrine runs on its embedded defaults: SQLite and an in-process cache under
 //! `./data`, listening on 127.0.0.1:8080, charging the built-in test gateway.
 
@@ -72,6 +72,24 @@ pub struct Settings {
     /// is a merchant's input, and must not reach the servers' own network). Turn it on to
     /// receive webhooks on a development machine.
     pub webhook_allow_private_networks: bool,
+    /// How often, in seconds, the purge worker drops what writes made stale from the response
+    /// cache and sends the CDN its purges (fractions allowed).
+    pub purge_tick_seconds: f64,
+    /// Which CDN to purge: `none`, `fastly` or `varnish` (`cdn::CdnKind`).
+    pub cdn_purge_kind: String,
+    /// Fastly: the service's API URL, `https://api.fastly.com/service/{service_id}`. Varnish: the
+    /// URL its `PURGE` requests go to.
+    #[serde(default)]
+    pub cdn_purge_url: Option<String>,
+    /// Fastly: an API token allowed to purge the service (sent as `Fastly-Key`). Varnish: sent as
+    /// a bearer token when set.
+    #[serde(default)]
+    pub cdn_purge_token: Option<Secret>,
+    /// The wait before the first retry of a failed CDN purge, doubled after each failure (with
+    /// jitter).
+    pub cdn_purge_retry_base_seconds: f64,
+    /// The longest wait between two attempts at a CDN purge.
+    pub cdn_purge_retry_max_seconds: f64,
     /// Whether public catalog responses are kept at the origin (off to measure without it).
     pub response_cache_enabled: bool,
     /// The most response bytes this process keeps in its own cache.
@@ -108,7 +126,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 25] = [
+const ENVIRONMENT: [(&str, &str); 31] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("redis_key_prefix", "VITRINE_REDIS_KEY_PREFIX"),
@@ -150,6 +168,18 @@ const ENVIRONMENT: [(&str, &str); 25] = [
         "webhook_allow_private_networks",
         "VITRINE_WEBHOOK_ALLOW_PRIVATE_NETWORKS",
     ),
+    ("purge_tick_seconds", "VITRINE_PURGE_TICK_SECONDS"),
+    ("cdn_purge_kind", "VITRINE_CDN_PURGE_KIND"),
+    ("cdn_purge_url", "VITRINE_CDN_PURGE_URL"),
+    ("cdn_purge_token", "VITRINE_CDN_PURGE_TOKEN"),
+    (
+        "cdn_purge_retry_base_seconds",
+        "VITRINE_CDN_PURGE_RETRY_BASE_SECONDS",
+    ),
+    (
+        "cdn_purge_retry_max_seconds",
+        "VITRINE_CDN_PURGE_RETRY_MAX_SECONDS",
+    ),
     ("response_cache_enabled", "VITRINE_RESPONSE_CACHE_ENABLED"),
     (
         "response_cache_megabytes",
@@ -184,6 +214,10 @@ impl Settings {
             .set_default("webhook_retry_base_seconds", 15.0)?
             .set_default("webhook_retry_max_seconds", 3600.0)?
             .set_default("webhook_allow_private_networks", false)?
+            .set_default("purge_tick_seconds", 0.1)?
+            .set_default("cdn_purge_kind", "none")?
+            .set_default("cdn_purge_retry_base_seconds", 1.0)?
+            .set_default("cdn_purge_retry_max_seconds", 300.0)?
             .set_default("response_cache_enabled", true)?
             .set_default("response_cache_megabytes", 256)?
             .add_source(config::File::from(file.as_path()).required(false));

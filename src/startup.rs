@@ -10,6 +10,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::net::TcpListener;
 
+use crate::cache::cdn::CdnPurge;
 use crate::cache::responses::ResponseCache;
 use crate::cache::{self, Cache};
 use crate::checkout::Checkout;
@@ -19,7 +20,7 @@ use crate::graphql;
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
 use crate::tenancy::Resolutions;
-use crate::workers::{self, Relay, Ticks, relay};
+use crate::workers::{self, Purger, Relay, Ticks, purge, relay};
 
 /// What every request shares: the database, the cache, checkout (with its gateway) and the
 /// secret the gateway signs its webhooks with.
@@ -40,6 +41,7 @@ pub struct Application {
     state: AppState,
     ticks: Ticks,
     relay: Relay,
+    purger: Purger,
 }
 
 impl Application {
@@ -72,8 +74,15 @@ impl Application {
         };
         let checkout = checkout_for(settings, &db, gateway)?;
         let relay = Relay::new(db.clone(), relay_options(settings)?)?;
+        let purger = Purger::new(
+            db.clone(),
+            responses.clone(),
+            CdnPurge::from_settings(settings)?,
+            purge_options(settings)?,
+        );
         Ok(Application {
             relay,
+            purger,
             listener,
             state: AppState {
                 db,
@@ -107,6 +116,7 @@ impl Application {
             self.state.checkout.clone(),
             self.ticks,
             self.relay,
+            self.purger,
         );
         let schema = graphql::schema_builder().data(self.state.clone()).finish();
         let router = http::router(HttpState {
@@ -176,6 +186,21 @@ pub fn relay_options(settings: &Settings) -> anyhow::Result<relay::Options> {
             "webhook_retry_max_seconds",
         )?,
         private_networks: settings.webhook_allow_private_networks,
+    })
+}
+
+/// How the purge worker purges, from the settings.
+pub fn purge_options(settings: &Settings) -> anyhow::Result<purge::Options> {
+    Ok(purge::Options {
+        tick: seconds(settings.purge_tick_seconds, "purge_tick_seconds")?,
+        retry_base: seconds(
+            settings.cdn_purge_retry_base_seconds,
+            "cdn_purge_retry_base_seconds",
+        )?,
+        retry_max: seconds(
+            settings.cdn_purge_retry_max_seconds,
+            "cdn_purge_retry_max_seconds",
+        )?,
     })
 }
 

@@ -15,6 +15,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::cache::invalidation;
 use crate::cart;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::money::CurrencyCode;
@@ -241,7 +242,10 @@ pub async fn update_store(
     input.edge.apply(&mut settings)?;
     active.settings = Set(settings);
     active.updated_at = Set(Utc::now());
-    Ok(active.update(db).await?)
+    let updated = active.update(db).await?;
+    // Every response shows something of the store (its name, currency, checkout settings).
+    invalidation::record(db, &updated, invalidation::store_tags(updated.id)).await?;
+    Ok(updated)
 }
 
 /// The currency `code` names, if the store may switch to it (see `update_store`).

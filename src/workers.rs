@@ -1,10 +1,13 @@
 //! Background work every server runs: releasing expired stock holds, completing checkouts and
-//! payments left half done, reconciling payments with the gateway, and relaying outbox events to
-//! webhook subscribers (`relay`). Each worker wakes on its tick and takes its work with
+//! payments left half done, reconciling payments with the gateway, relaying outbox events to
+//! webhook subscribers (`relay`), and purging the caches of what writes changed (`purge`). Each
+//! worker wakes on its tick and takes its work with
 //! `FOR UPDATE SKIP LOCKED`, an advisory lock or a lease, so any number of servers can run them
 //! together.
 
+pub mod purge;
 pub mod relay;
+mod retry;
 
 use std::future::Future;
 use std::time::Duration;
@@ -18,6 +21,7 @@ use crate::db::Database;
 use crate::error::Result;
 use crate::payments::reconcile;
 
+pub use purge::Purger;
 pub use relay::Relay;
 
 /// How often each worker wakes, how long the completer leaves work to its first owner, and what
@@ -65,10 +69,18 @@ impl Drop for Workers {
 }
 
 /// Starts every worker; they run until `Workers::stop`.
-pub fn spawn(db: Database, checkout: Checkout, ticks: Ticks, relay: Relay) -> Workers {
+pub fn spawn(
+    db: Database,
+    checkout: Checkout,
+    ticks: Ticks,
+    relay: Relay,
+    purger: Purger,
+) -> Workers {
     let stop_relay = CancellationToken::new();
+    let mut periodic = spawn_periodic(db, checkout, ticks);
+    periodic.extend(spawn_purge(purger));
     Workers {
-        periodic: spawn_periodic(db, checkout, ticks),
+        periodic,
         relay: Some(tokio::spawn(relay.run(stop_relay.clone()))),
         stop_relay,
     }
@@ -94,6 +106,25 @@ fn spawn_periodic(db: Database, checkout: Checkout, ticks: Ticks) -> Vec<JoinHan
             move || {
                 let checkout = reconciler.clone();
                 async move { reconcile(&checkout, options).await }
+            },
+        )),
+    ]
+}
+
+/// The purge worker's passes, and the deletion of rows purged long ago.
+fn spawn_purge(purger: Purger) -> Vec<JoinHandle<()>> {
+    let cleaner = purger.clone();
+    vec![
+        tokio::spawn(every(purger.tick(), "cache purge", move || {
+            let purger = purger.clone();
+            async move { purger.pass().await }
+        })),
+        tokio::spawn(every(
+            purge::CLEAN_UP_TICK,
+            "cache purge clean-up",
+            move || {
+                let purger = cleaner.clone();
+                async move { purger.clean_up().await }
             },
         )),
     ]

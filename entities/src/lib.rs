@@ -4,6 +4,7 @@
 pub mod prelude;
 
 pub mod api_token;
+pub mod cache_invalidation;
 pub mod cart;
 pub mod cart_line;
 pub mod collection;

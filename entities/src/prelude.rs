@@ -1,6 +1,7 @@
 //! Every entity under a short name, for `use entities::prelude::*`.
 
 pub use crate::api_token::Entity as ApiToken;
+pub use crate::cache_invalidation::Entity as CacheInvalidation;
 pub use crate::cart::Entity as Cart;
 pub use crate::cart_line::Entity as CartLine;
 pub use crate::collection::Entity as Collection;

@@ -17,6 +17,7 @@ mod m0011_webhooks;
 mod m0012_gateway_events;
 mod m0013_cart_token_index;
 mod m0014_trusted_documents;
+mod m0015_cache_invalidations;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_gateway_events::Migration),
             Box::new(m0013_cart_token_index::Migration),
             Box::new(m0014_trusted_documents::Migration),
+            Box::new(m0015_cache_invalidations::Migration),
         ]
     }
 }

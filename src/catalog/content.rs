@@ -1,4 +1,6 @@
-//! Online-store content: navigation menus (a JSON tree of items) and pages.
+//! Online-store content: navigation menus (a JSON tree of items) and pages. Any response may
+//! show them (a header menu, a footer page), so every write owes a purge of the whole store's
+//! cached responses (`cache::invalidation`), in the caller's transaction.
 
 use chrono::Utc;
 use entities::{menu, page, prelude::*};
@@ -10,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::handle;
+use crate::cache::invalidation;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::stores::Store;
 
@@ -36,6 +39,7 @@ pub async fn upsert_menu(
     check_items(&items)?;
     let items = serde_json::to_value(&items).map_err(anyhow::Error::from)?;
     let now = Utc::now();
+    invalidation::record(db, store, invalidation::store_tags(store.id)).await?;
     match find_menu(db, store, &handle).await? {
         Some(existing) => {
             let mut menu = existing.into_active_model();
@@ -106,6 +110,7 @@ pub async fn create_page(
     let title = handle::validate_title(input.title.as_deref().unwrap_or_default())?;
     let handle = handle::choose(input.handle.as_deref(), &title)?;
     let now = Utc::now();
+    invalidation::record(db, store, invalidation::store_tags(store.id)).await?;
     Ok(page::ActiveModel {
         id: Set(Uuid::now_v7()),
         store_id: Set(store.id),
@@ -147,7 +152,9 @@ pub async fn update_page(
         page.seo_description = Set(input.seo_description);
     }
     page.updated_at = Set(Utc::now());
-    Ok(page.update(db).await?)
+    let page = page.update(db).await?;
+    invalidation::record(db, store, invalidation::store_tags(store.id)).await?;
+    Ok(page)
 }
 
 pub async fn find_page_by_id(

@@ -4,6 +4,10 @@
 //! already hold; only what they do not hold is read (at most two statements), and each event is
 //! one INSERT. Stock events are not written here but by the inventory ledger, which every level
 //! change passes through. Nothing here changes the catalog.
+//!
+//! Each announcement also owes the caches their purge (`cache::invalidation`), in the same
+//! transaction: the product, its variants and the product listings; the collection, the
+//! collection and product listings.
 
 use std::collections::HashMap;
 
@@ -16,6 +20,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::product_input::CheckedVariant;
+use crate::cache::invalidation;
 use crate::error::Result;
 use crate::ids::{self, GidKind};
 use crate::inventory::levels;
@@ -36,6 +41,8 @@ pub struct ProductSnapshot<'a> {
     /// Units available of held variants whose stock the writer knows (new variants); the stock
     /// of the other held variants is read.
     pub known_stock: &'a [(Uuid, i64)],
+    /// Variants the write deleted: no longer in the product, still in cached responses.
+    pub removed_variants: &'a [Uuid],
 }
 
 /// The units on hand, and so available, of variants just created from `checked`.
@@ -65,19 +72,29 @@ pub async fn announce_product(
         Some(tags) => tags.to_vec(),
         None => tags_of(db, store, product.id).await?,
     };
-    let variants: Vec<Value> = match snapshot.variants {
+    let variants: Vec<(&product_variant::Model, i64)>;
+    let read;
+    match snapshot.variants {
         Some(held) => {
             let stock = stock_of(db, store, held, snapshot.known_stock).await?;
-            held.iter()
-                .map(|v| variant_body(v, stock.get(&v.id).copied().unwrap_or(0), currency))
-                .collect()
+            variants = held
+                .iter()
+                .map(|v| (v, stock.get(&v.id).copied().unwrap_or(0)))
+                .collect();
         }
-        None => variants_with_stock(db, store, product.id)
-            .await?
-            .iter()
-            .map(|(v, available)| variant_body(v, *available, currency))
-            .collect(),
-    };
+        None => {
+            read = variants_with_stock(db, store, product.id).await?;
+            variants = read.iter().map(|(v, available)| (v, *available)).collect();
+        }
+    }
+    let mut purged: Vec<Uuid> = variants.iter().map(|(v, _)| v.id).collect();
+    purged.extend_from_slice(snapshot.removed_variants);
+    let purged = invalidation::product_tags(store.id, product.id, &purged);
+    invalidation::record(db, store, purged).await?;
+    let variants: Vec<Value> = variants
+        .into_iter()
+        .map(|(v, available)| variant_body(v, available, currency))
+        .collect();
     let gid = ids::encode(GidKind::Product, product.id);
     let body = json!({
         "id": gid,
@@ -95,12 +112,16 @@ pub async fn announce_product(
     Ok(())
 }
 
-/// Writes `products/delete`: only the id, as Shopify sends it.
+/// Writes `products/delete`: only the id, as Shopify sends it. `variant_ids` are the variants
+/// that went with it.
 pub async fn announce_product_deleted(
     db: &impl ConnectionTrait,
     store: &Store,
     product_id: Uuid,
+    variant_ids: &[Uuid],
 ) -> Result<()> {
+    let purged = invalidation::product_tags(store.id, product_id, variant_ids);
+    invalidation::record(db, store, purged).await?;
     let gid = ids::encode(GidKind::Product, product_id);
     let body = json!({ "id": gid });
     outbox::record(db, store, Topic::ProductsDelete, gid, body).await?;
@@ -115,6 +136,8 @@ pub async fn announce_collection(
     topic: Topic,
     collection: &collection::Model,
 ) -> Result<()> {
+    let purged = invalidation::collection_tags(store.id, collection.id);
+    invalidation::record(db, store, purged).await?;
     let gid = ids::encode(GidKind::Collection, collection.id);
     let image = collection
         .image_url
@@ -138,6 +161,8 @@ pub async fn announce_collection_deleted(
     store: &Store,
     collection_id: Uuid,
 ) -> Result<()> {
+    let purged = invalidation::collection_tags(store.id, collection_id);
+    invalidation::record(db, store, purged).await?;
     let gid = ids::encode(GidKind::Collection, collection_id);
     let body = json!({ "id": gid });
     outbox::record(db, store, Topic::CollectionsDelete, gid, body).await?;

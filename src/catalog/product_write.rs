@@ -52,6 +52,7 @@ pub async fn create_product(
         tags: Some(&tags),
         variants: Some(&variants),
         known_stock: &events::opening_stock(&variants, &checked),
+        removed_variants: &[],
     };
     events::announce_product(db, store, Topic::ProductsCreate, snapshot).await?;
     Ok(product)
@@ -193,6 +194,7 @@ pub async fn update_product(
         tags: tags.as_deref(),
         variants: None,
         known_stock: &[],
+        removed_variants: &[],
     };
     events::announce_product(db, store, Topic::ProductsUpdate, snapshot).await?;
     Ok(product)
@@ -220,7 +222,7 @@ pub async fn delete_product(
         .filter(product::Column::Id.eq(product_id))
         .exec(db)
         .await?;
-    events::announce_product_deleted(db, store, product_id).await
+    events::announce_product_deleted(db, store, product_id, &variant_ids).await
 }
 
 async fn replace_tags(

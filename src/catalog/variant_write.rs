@@ -46,7 +46,7 @@ pub async fn bulk_create_variants(
     let product = refresh_price_range(db, store, product_id).await?;
     let all = [existing, created.clone()].concat();
     let known_stock = events::opening_stock(&created, &checked);
-    announce(db, store, &product, currency, &all, &known_stock).await?;
+    announce(db, store, &product, currency, (&all, &[]), &known_stock).await?;
     Ok(created)
 }
 
@@ -82,7 +82,7 @@ pub async fn bulk_update_variants(
     }
     sync_option_values(db, store, product_id).await?;
     let product = refresh_price_range(db, store, product_id).await?;
-    announce(db, store, &product, currency, &current, &[]).await?;
+    announce(db, store, &product, currency, (&current, &[]), &[]).await?;
     Ok(updated)
 }
 
@@ -133,18 +133,27 @@ pub async fn bulk_delete_variants(
         .collect();
     // The request's copy of the store, as in `product_write::update_product`.
     let currency = stores::currency(store);
-    announce(db, store, &product, currency, &remaining, &[]).await?;
+    announce(
+        db,
+        store,
+        &product,
+        currency,
+        (&remaining, variant_ids),
+        &[],
+    )
+    .await?;
     Ok(product)
 }
 
-/// Writes the product's `products/update` event with all its variants as this write left them;
-/// `known_stock` gives the units of the variants it just created.
+/// Writes the product's `products/update` event with all its variants as this write left them
+/// (and the ids of those it removed); `known_stock` gives the units of the variants it just
+/// created.
 async fn announce(
     db: &impl ConnectionTrait,
     store: &Store,
     product: &product::Model,
     currency: CurrencyCode,
-    variants: &[product_variant::Model],
+    (variants, removed_variants): (&[product_variant::Model], &[Uuid]),
     known_stock: &[(Uuid, i64)],
 ) -> Result<()> {
     let snapshot = ProductSnapshot {
@@ -153,6 +162,7 @@ async fn announce(
         tags: None,
         variants: Some(variants),
         known_stock,
+        removed_variants,
     };
     events::announce_product(db, store, Topic::ProductsUpdate, snapshot).await
 }

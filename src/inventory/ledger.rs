@@ -7,13 +7,23 @@
 //! `inventory_levels/update` outbox row in the same transaction. Movements of `reserved` alone
 //! (carts holding and releasing units) announce nothing: they are the hot path, and what they
 //! change is a hold, not the stock.
+//!
+//! It is also where cached responses learn that a variant came into stock or sold out: when a
+//! change (holds included) flips whether any unit is free (`on_hand - reserved > 0`), the variant,
+//! its product and the product listings are purged (`cache::invalidation`). Only a flip costs
+//! anything (one read of the variant's product, one row); the cart's usual hold costs nothing
+//! more. A level being created or retired with its variant is left to the catalog write that
+//! creates or deletes the variant, which purges the same and more.
 
 use chrono::Utc;
-use entities::{inventory_level, inventory_movement, prelude::*};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use entities::{inventory_level, inventory_movement, prelude::*, product_variant};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::cache::invalidation;
 use crate::error::Result;
 use crate::ids::{self, GidKind};
 use crate::outbox::{self, Topic};
@@ -85,7 +95,39 @@ pub async fn record(
     if on_hand_delta != 0 {
         announce(db, store, movement.after).await?;
     }
+    if flips_availability(&movement) {
+        purge_availability(db, store, movement.after.variant_id).await?;
+    }
     Ok(())
+}
+
+/// Whether the movement sold a variant out or brought it back. Levels created or retired with
+/// their variant (the only movements that leave `version` alone) do not count: the catalog
+/// write that creates or deletes the variant purges it.
+fn flips_availability(movement: &Movement<'_>) -> bool {
+    let available = |level: &inventory_level::Model| level.on_hand - level.reserved > 0;
+    movement.before.version != movement.after.version
+        && available(movement.before) != available(movement.after)
+}
+
+/// Owes the purge of a variant whose availability flipped: it, its product, the listings.
+async fn purge_availability(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    variant_id: Uuid,
+) -> Result<()> {
+    let product_id: Option<Uuid> = ProductVariant::find_by_id(variant_id)
+        .select_only()
+        .column(product_variant::Column::ProductId)
+        .filter(product_variant::Column::StoreId.eq(store.id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some(product_id) = product_id else {
+        return Ok(());
+    };
+    let purged = invalidation::availability_tags(store.id, product_id, variant_id);
+    invalidation::record(db, store, purged).await
 }
 
 /// Writes `inventory_levels/update` for a level as the movement left it, shaped like Shopify's

@@ -22,7 +22,6 @@ mod drain;
 mod fan_out;
 mod lease;
 mod network;
-mod retry;
 
 use std::time::Duration;
 

@@ -63,6 +63,12 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         webhook_retry_max_seconds: 1.0,
         // The tests' receivers listen on 127.0.0.1.
         webhook_allow_private_networks: true,
+        purge_tick_seconds: 0.1,
+        cdn_purge_kind: "none".into(),
+        cdn_purge_url: None,
+        cdn_purge_token: None,
+        cdn_purge_retry_base_seconds: 0.05,
+        cdn_purge_retry_max_seconds: 1.0,
         response_cache_enabled: true,
         response_cache_megabytes: 64,
     }
@@ -182,6 +188,7 @@ pub fn quiet(settings: &mut Settings) {
     settings.hold_sweep_seconds = 3600.0;
     settings.completer_tick_seconds = 3600.0;
     settings.relay_tick_seconds = 3600.0;
+    settings.purge_tick_seconds = 3600.0;
 }
 
 /// Creates another store with a unique domain.

@@ -12,6 +12,7 @@ mod checkout_browser;
 mod checkout_page;
 mod cross_tenant;
 mod customers;
+mod edge;
 mod fake_stripe;
 mod gateway_webhooks;
 mod held_stock;

@@ -3,7 +3,7 @@
 //! per store, and a refused or rolled-back change writes none. Holding stock for a cart (the hot
 //! path) writes no event. Shared here: reading a store's events back from the database.
 
-mod catalog;
+pub mod catalog;
 mod stock;
 
 use entities::outbox_event;

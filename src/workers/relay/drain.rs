@@ -9,12 +9,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use super::Relay;
 use super::attempt::{self, Outcome};
 use super::lease::{self, Lease};
-use super::{Relay, retry};
 use crate::error::{AppError, Result};
 use crate::stores;
 use crate::webhooks::{DeliveryStatus, secrets};
+use crate::workers::retry;
 
 /// Deliveries sent under one lease before it is given back.
 const PER_LEASE: usize = 100;

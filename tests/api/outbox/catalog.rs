@@ -26,7 +26,8 @@ on_both_backends!(
     a_refused_catalog_write_announces_nothing,
 );
 
-fn ids_of(product: &Value) -> Vec<String> {
+/// The gids of a product's variants, as `productCreate` returned them.
+pub fn ids_of(product: &Value) -> Vec<String> {
     product["variants"]["nodes"]
         .as_array()
         .unwrap()
@@ -46,7 +47,7 @@ fn variant_field(body: &Value, field: &str) -> Vec<Value> {
 }
 
 /// Runs an admin mutation; returns its payload (`field`) after checking it refused nothing.
-async fn accepted(app: &TestApp, document: &str, operation: &str, vars: Value) -> Value {
+pub async fn accepted(app: &TestApp, document: &str, operation: &str, vars: Value) -> Value {
     let data = app.admin(document, operation, vars).await;
     let field = data.as_object().unwrap().keys().next().unwrap().clone();
     let payload = data[&field].clone();

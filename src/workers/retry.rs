@@ -1,6 +1,7 @@
-//! When a failed delivery is tried again: after a wait that doubles with every failure, up to a
-//! maximum, half of it fixed and half random ("equal jitter"), so that receivers coming back
-//! from an outage are not hit by every retry at the same instant.
+//! When a failed attempt (a webhook delivery, a CDN purge) is tried again: after a wait that
+//! doubles with every failure, up to a maximum, half of it fixed and half random ("equal
+//! jitter"), so that receivers coming back from an outage are not hit by every retry at the same
+//! instant.
 
 use std::time::Duration;
 
