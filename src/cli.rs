@@ -1,5 +1,5 @@
 //! The `vitrine` command line: `serve` (the default), `migrate`, `store create`,
-//! `store rotate-webhook-secret`, `documents register`, `seed --demo`,
+//! `store rotate-webhook-secret`, `documents register`, `cache warm`, `seed --demo`,
 //! `reconcile` and `export-schema`. Each command reads the layered settings, then does one thing.
 
 use std::path::{Path, PathBuf};
@@ -52,6 +52,11 @@ enum Command {
     Documents {
         #[command(subcommand)]
         action: DocumentsCommand,
+    },
+    /// Manage the response cache.
+    Cache {
+        #[command(subcommand)]
+        action: CacheCommand,
     },
     /// Create the demo store with its catalog.
     Seed {
@@ -112,6 +117,21 @@ enum DocumentsCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum CacheCommand {
+    /// Fill the shared (Redis) response cache with a store's collection and best-selling product
+    /// pages, as storefronts ask for them, so a sale starts warm. Needs REDIS_URL: a server
+    /// without Redis keeps its cache to itself (use the admin mutation `cacheWarm` there).
+    Warm {
+        /// The store's domain.
+        #[arg(long)]
+        domain: String,
+        /// The API version storefronts call.
+        #[arg(long, default_value = webhooks::API_VERSION)]
+        api_version: String,
+    },
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let overrides = Overrides {
         config_file: cli.config,
@@ -163,6 +183,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Documents {
             action: DocumentsCommand::Register { domain, files },
         } => register_documents(&settings, &domain, &files).await,
+        Command::Cache {
+            action:
+                CacheCommand::Warm {
+                    domain,
+                    api_version,
+                },
+        } => warm_cache(settings, &domain, &api_version).await,
         Command::Seed { demo, domain } => {
             anyhow::ensure!(demo, "nothing to seed: pass --demo");
             let db = migrated(&settings).await?;
@@ -219,6 +246,31 @@ async fn reconcile(settings: &Settings) -> anyhow::Result<()> {
         Some(report) => print!("{report}"),
         None => println!("another instance is reconciling right now; nothing done"),
     }
+    Ok(())
+}
+
+/// Warms the shared response cache for a store and prints what it did.
+async fn warm_cache(mut settings: Settings, domain: &str, api_version: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        settings.redis_url.is_some(),
+        "cache warm fills the shared cache, and REDIS_URL is not set; on a server without Redis \
+         send the admin mutation cacheWarm instead"
+    );
+    anyhow::ensure!(
+        crate::http::endpoint::is_api_version(api_version),
+        "{api_version} is not an API version (YYYY-MM or unstable)"
+    );
+    settings.listen = "127.0.0.1:0".into();
+    let app = Application::build(&settings).await?;
+    let store = stores::find_store_by_domain(app.state().db.reader(), domain)
+        .await
+        .map_err(describe)?
+        .with_context(|| format!("no store has the domain {domain}"))?;
+    let warmed = app.warm(&store, api_version).await;
+    println!(
+        "{} pages answered, {} of them newly cached, for {domain} (API {api_version})",
+        warmed.pages, warmed.filled
+    );
     Ok(())
 }
 

@@ -5,6 +5,8 @@
 //! side by side) over the shared pieces below. Resolvers are thin: they read the store and
 //! loaders from the context and call one domain function.
 
+/// `cacheWarm`: filling the response cache ahead of shoppers.
+pub mod cache;
 /// The cart, its query and mutations.
 pub mod cart;
 /// Products, variants, collections, menus and pages: types, storefront queries, admin mutations.
@@ -76,6 +78,7 @@ pub struct MutationRoot(
     orders::AdminOrderMutation,
     webhooks::AdminWebhookMutation,
     documents::AdminTrustedDocumentMutation,
+    cache::AdminCacheMutation,
 );
 
 pub type VitrineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -11,6 +11,7 @@ pub mod operation_kind;
 pub mod operations;
 pub mod persisted;
 pub mod request;
+pub mod warm;
 
 use std::sync::Arc;
 

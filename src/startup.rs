@@ -9,6 +9,7 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 
 use crate::cache::cdn::CdnPurge;
 use crate::cache::responses::ResponseCache;
@@ -17,8 +18,10 @@ use crate::checkout::Checkout;
 use crate::config::{Secret, Settings};
 use crate::db::{self, Database};
 use crate::graphql;
+use crate::http::warm::{self, WarmJob, Warmed, Warmer};
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
+use crate::stores::Store;
 use crate::tenancy::Resolutions;
 use crate::workers::{self, Purger, Relay, Ticks, purge, relay};
 
@@ -34,6 +37,8 @@ pub struct AppState {
     pub responses: Arc<ResponseCache>,
     pub checkout: Checkout,
     pub stripe_webhook_secret: Option<Secret>,
+    /// Pre-warms the response cache (`cacheWarm`).
+    pub warmer: Warmer,
 }
 
 pub struct Application {
@@ -42,6 +47,7 @@ pub struct Application {
     ticks: Ticks,
     relay: Relay,
     purger: Purger,
+    warm_jobs: mpsc::UnboundedReceiver<WarmJob>,
 }
 
 impl Application {
@@ -80,9 +86,11 @@ impl Application {
             CdnPurge::from_settings(settings)?,
             purge_options(settings)?,
         );
+        let (warmer, warm_jobs) = Warmer::new();
         Ok(Application {
             relay,
             purger,
+            warm_jobs,
             listener,
             state: AppState {
                 db,
@@ -91,6 +99,7 @@ impl Application {
                 responses,
                 checkout,
                 stripe_webhook_secret: settings.stripe_webhook_secret.clone(),
+                warmer,
             },
             ticks,
         })
@@ -119,17 +128,31 @@ impl Application {
             self.purger,
         );
         let schema = graphql::schema_builder().data(self.state.clone()).finish();
-        let router = http::router(HttpState {
+        let state = HttpState {
             app: self.state,
             schema,
             operation_kinds: Default::default(),
-        });
+        };
+        let warmer = tokio::spawn(warm::serve(state.clone(), self.warm_jobs));
+        let router = http::router(state);
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("HTTP server failed");
         workers.stop(grace).await;
+        warmer.abort();
         served
+    }
+
+    /// Warms the response cache for `store` without serving (`vitrine cache warm`).
+    pub async fn warm(self, store: &Store, version: &str) -> Warmed {
+        let schema = graphql::schema_builder().data(self.state.clone()).finish();
+        let state = HttpState {
+            app: self.state,
+            schema,
+            operation_kinds: Default::default(),
+        };
+        warm::warm(&state, store, version).await
     }
 }
 

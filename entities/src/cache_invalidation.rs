@@ -13,6 +13,9 @@ pub struct Model {
     /// Cache tags, separated by single spaces.
     pub tags: String,
     pub created_at: DateTimeUtc,
+    /// When the worker purges it at the origin: at once, or a few seconds on when the request
+    /// that wrote it purges it itself (`cache::own_writes`) and may not live to.
+    pub origin_due_at: DateTimeUtc,
     pub origin_purged_at: Option<DateTimeUtc>,
     pub cdn_attempts: i32,
     pub cdn_next_attempt_at: DateTimeUtc,

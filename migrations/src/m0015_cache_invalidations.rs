@@ -1,7 +1,8 @@
 //! `cache_invalidations`: the purge outbox. A write that changes what a cached response says
 //! inserts one row naming the cache tags to purge, in its own transaction, so a purge is owed
 //! exactly when the change committed. The purge worker drops the tagged responses from the origin
-//! response cache (`origin_purged_at`), then, when a CDN is configured, asks the CDN to purge
+//! response cache (`origin_purged_at`; a request that purges its own writes marks them itself,
+//! and the worker waits until `origin_due_at` in case it does not), then, when a CDN is configured, asks the CDN to purge
 //! them, retrying with backoff (`cdn_attempts`, `cdn_next_attempt_at`, `cdn_error`) until it
 //! answers (`cdn_purged_at`).
 //!
@@ -23,6 +24,7 @@ impl MigrationTrait for Migration {
         table
             .col(text("tags"))
             .col(timestamp_with_time_zone("created_at"))
+            .col(timestamp_with_time_zone("origin_due_at"))
             .col(timestamp_with_time_zone_null("origin_purged_at"))
             .col(integer("cdn_attempts").default(0))
             .col(timestamp_with_time_zone("cdn_next_attempt_at"))
@@ -33,7 +35,7 @@ impl MigrationTrait for Migration {
             table,
             vec![
                 index(TABLE, &["store_id", "created_at"], false),
-                index(TABLE, &["origin_purged_at"], false),
+                index(TABLE, &["origin_purged_at", "origin_due_at"], false),
                 index(TABLE, &["cdn_purged_at", "cdn_next_attempt_at"], false),
             ],
         )

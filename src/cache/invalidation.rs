@@ -7,12 +7,18 @@
 
 use chrono::Utc;
 use entities::cache_invalidation;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use entities::prelude::CacheInvalidation;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::{own_writes, tags};
 use crate::error::Result;
 use crate::stores::Store;
+
+/// How long the worker leaves a row to the request that wrote it (which purges it within
+/// milliseconds of answering, unless it dies first).
+const OWN_WRITES_GRACE: chrono::Duration = chrono::Duration::seconds(5);
 
 /// Owes a purge of `tags` (duplicates dropped); no row when there are none.
 pub async fn record(db: &impl ConnectionTrait, store: &Store, tags: Vec<String>) -> Result<()> {
@@ -21,11 +27,18 @@ pub async fn record(db: &impl ConnectionTrait, store: &Store, tags: Vec<String>)
         return Ok(());
     }
     let now = Utc::now();
+    let id = Uuid::now_v7();
+    let origin_due_at = if own_writes::note(id, &tags) {
+        now + OWN_WRITES_GRACE
+    } else {
+        now
+    };
     cache_invalidation::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         store_id: Set(store.id),
         tags: Set(tags.join(" ")),
         created_at: Set(now),
+        origin_due_at: Set(origin_due_at),
         origin_purged_at: Set(None),
         cdn_attempts: Set(0),
         cdn_next_attempt_at: Set(now),
@@ -34,7 +47,23 @@ pub async fn record(db: &impl ConnectionTrait, store: &Store, tags: Vec<String>)
     }
     .insert(db)
     .await?;
-    own_writes::note(&tags);
+    Ok(())
+}
+
+/// Marks rows the request that wrote them purged at the origin itself.
+pub async fn purged_at_origin(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    CacheInvalidation::update_many()
+        .col_expr(
+            cache_invalidation::Column::OriginPurgedAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(cache_invalidation::Column::Id.is_in(ids.iter().copied()))
+        .filter(cache_invalidation::Column::OriginPurgedAt.is_null())
+        .exec(db)
+        .await?;
     Ok(())
 }
 

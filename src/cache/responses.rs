@@ -161,8 +161,7 @@ impl ResponseCache {
             return (hit, Source::Local);
         }
         let start = self.local.purge_sequence();
-        let filled = self
-            .local
+        self.local
             .fill(
                 key,
                 async {
@@ -174,7 +173,7 @@ impl ResponseCache {
                         }
                         let rendered = Arc::new(run.await);
                         if !rendered.is_storable() {
-                            return Err(rendered);
+                            return Err((rendered, Source::Executed));
                         }
                         shared.store(key, &rendered, &lookup).await;
                         let lifetime = LOCAL_COPY_LIFETIME.min(seconds(rendered.lifetime));
@@ -182,18 +181,14 @@ impl ResponseCache {
                     }
                     let rendered = Arc::new(run.await);
                     if !rendered.is_storable() {
-                        return Err(rendered);
+                        return Err((rendered, Source::Executed));
                     }
                     let lifetime = seconds(rendered.lifetime);
                     Ok((rendered, lifetime, Source::Executed))
                 },
                 start,
             )
-            .await;
-        match filled {
-            Ok((rendered, source)) => (rendered, source),
-            Err(uncacheable) => (uncacheable, Source::Executed),
-        }
+            .await
     }
 
     /// Drops every response of `store_id` tagged with one of `tags`, here, in the shared tier,

@@ -10,11 +10,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use uuid::Uuid;
 
-use super::operation_kind::OperationKind;
+use super::operation_kind::{Operation, OperationKind};
+use super::persisted::Document;
 use super::request::GraphQLBody;
 use super::{HttpState, edge, persisted};
-use crate::cache::own_writes;
+use crate::cache::invalidation;
+use crate::cache::own_writes::{self, Written};
 use crate::cache::responses::{Rendered, ResponseKey, Source};
 use crate::cache::scope::{CacheScope, PRIVATE_CACHE_CONTROL};
 use crate::error::AppError;
@@ -87,32 +90,45 @@ async fn execute(
         Ok(document) => document,
         Err(refusal) => return *refusal,
     };
-    let kind = state.operation_kinds.of(&document.hash, &request);
-    if kind != OperationKind::Query
+    let operation = state.operation_kinds.of(&document.hash, &request);
+    if operation.kind != OperationKind::Query
         && let Err(refusal) = persisted::refuse_mutation_over_get(&method, &request)
     {
         return *refusal;
     }
     let edge_settings = EdgeSettings::of(&tenant.store);
-    let responses = &state.app.responses;
-    let (rendered, source) =
-        if kind == OperationKind::Query && tenant.principal == Principal::Storefront {
-            let variables = serde_json::to_string(&request.variables).unwrap_or_default();
-            let key = ResponseKey::new(
-                tenant.store.id,
-                version,
-                &document.hash,
-                request.operation_name.as_deref(),
-                &variables,
-            );
-            responses
-                .serve(&key, run(&state, tenant, request, edge_settings))
-                .await
-        } else {
-            let rendered = run(&state, tenant, request, edge_settings).await;
-            (Arc::new(rendered), Source::Executed)
-        };
+    let (rendered, source) = answer(&state, tenant, version, &document, &operation, request).await;
     edge::respond(&rendered, source, &edge_settings, &headers)
+}
+
+/// The answer to a runnable request: a storefront's query from the response cache (run once
+/// for every request waiting on the same key), anything else run as is.
+pub async fn answer(
+    state: &HttpState,
+    tenant: Tenant,
+    version: &str,
+    document: &Document,
+    operation: &Operation,
+    request: async_graphql::Request,
+) -> (Arc<Rendered>, Source) {
+    let edge_settings = EdgeSettings::of(&tenant.store);
+    if operation.kind != OperationKind::Query || tenant.principal != Principal::Storefront {
+        let rendered = run(state, tenant, request, edge_settings).await;
+        return (Arc::new(rendered), Source::Executed);
+    }
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    let key = ResponseKey::new(
+        tenant.store.id,
+        version,
+        &document.hash,
+        operation.name.as_deref(),
+        &variables,
+    );
+    state
+        .app
+        .responses
+        .serve(&key, Box::pin(run(state, tenant, request, edge_settings)))
+        .await
 }
 
 /// Runs a request and renders its answer with what it read: its scope (private for admins and
@@ -138,16 +154,8 @@ async fn run(
         .data(loaders)
         .data(Budget::default())
         .data(report.clone());
-    let (response, written) = own_writes::collect(state.schema.execute(request)).await;
-    if !written.is_empty()
-        && let Err(err) = state
-            .app
-            .responses
-            .invalidate(tenant_store_id, &written)
-            .await
-    {
-        tracing::warn!(error = ?err, "could not purge a request's own writes; the worker will");
-    }
+    let (response, written) = own_writes::collect(Box::pin(state.schema.execute(request))).await;
+    purge_own_writes(state, tenant_store_id, written).await;
     if response.is_err() {
         report.raise(CacheScope::Private);
     }
@@ -161,7 +169,31 @@ async fn run(
     )
 }
 
-fn is_api_version(version: &str) -> bool {
+/// Purges what a request's writes invalidated, and marks it done so the worker leaves it to the
+/// CDN; on a failure the worker purges it a few seconds later.
+async fn purge_own_writes(state: &HttpState, store_id: Uuid, written: Written) {
+    if written.is_empty() {
+        return;
+    }
+    let purged = async {
+        state
+            .app
+            .responses
+            .invalidate(store_id, &written.tags)
+            .await?;
+        let tx = state.app.db.begin().await?;
+        invalidation::purged_at_origin(&tx, &written.rows).await?;
+        tx.commit().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    if let Err(err) = purged {
+        tracing::warn!(error = ?err, "could not purge a request's own writes; the worker will");
+    }
+}
+
+/// Whether `version` names an API version: `YYYY-MM` or `unstable`.
+pub fn is_api_version(version: &str) -> bool {
     if version == "unstable" {
         return true;
     }

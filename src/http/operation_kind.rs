@@ -1,11 +1,14 @@
-//! Whether a request runs a query: only queries are answered from the response cache, and only
-//! queries may come over GET. Parsing a document once per document and operation name, not once
-//! per request, keeps cached answers free of parsing.
+//! Whether a request runs a query (only queries are answered from the response cache, and only
+//! queries may come over GET), and the name of the operation it runs (so a request that names
+//! the only operation of its document and one that does not share a cache entry). Parsing once
+//! per document and operation name, not once per request, keeps cached answers free of parsing.
+
+use std::sync::Arc;
 
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 
-/// The documents whose kind is remembered.
+/// The documents whose operation is remembered.
 const REMEMBERED: u64 = 10_000;
 
 /// What a request's operation is, as far as caching cares.
@@ -17,9 +20,17 @@ pub enum OperationKind {
     Other,
 }
 
-/// Remembered kinds, by document hash and operation name.
+/// The operation a request runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    pub kind: OperationKind,
+    /// Its name in the document (`None` for an anonymous operation).
+    pub name: Option<Arc<str>>,
+}
+
+/// Remembered operations, by document hash and requested operation name.
 pub struct OperationKinds {
-    known: moka::sync::Cache<(String, Option<String>), OperationKind>,
+    known: moka::sync::Cache<(String, Option<String>), Operation>,
 }
 
 impl Default for OperationKinds {
@@ -31,36 +42,50 @@ impl Default for OperationKinds {
 }
 
 impl OperationKinds {
-    /// The kind of the operation `request` names in its document, hashed `document_hash`.
-    pub fn of(&self, document_hash: &str, request: &async_graphql::Request) -> OperationKind {
+    /// The operation `request` runs of its document, hashed `document_hash`.
+    pub fn of(&self, document_hash: &str, request: &async_graphql::Request) -> Operation {
         let key = (document_hash.to_string(), request.operation_name.clone());
         self.known.get_with(key, || {
-            kind_of(&request.query, request.operation_name.as_deref())
+            operation_of(&request.query, request.operation_name.as_deref())
         })
     }
 }
 
-fn kind_of(document: &str, operation_name: Option<&str>) -> OperationKind {
-    let Ok(parsed) = parse_query(document) else {
-        return OperationKind::Other;
+fn operation_of(document: &str, operation_name: Option<&str>) -> Operation {
+    let other = Operation {
+        kind: OperationKind::Other,
+        name: operation_name.map(Arc::from),
     };
-    let operation = match (&parsed.operations, operation_name) {
-        (DocumentOperations::Single(operation), _) => Some(operation),
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
-            operations.values().next()
+    let Ok(parsed) = parse_query(document) else {
+        return other;
+    };
+    let (name, operation) = match (&parsed.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => (None, Some(operation)),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            (Some(name.to_string()), operations.get(name))
         }
-        (DocumentOperations::Multiple(_), None) => None,
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            let (name, operation) = operations.iter().next().expect("one operation");
+            (Some(name.to_string()), Some(operation))
+        }
+        (DocumentOperations::Multiple(_), None) => (None, None),
     };
     match operation.map(|operation| operation.node.ty) {
-        Some(OperationType::Query) => OperationKind::Query,
-        _ => OperationKind::Other,
+        Some(OperationType::Query) => Operation {
+            kind: OperationKind::Query,
+            name: name.map(Arc::from),
+        },
+        _ => other,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kind_of(document: &str, operation_name: Option<&str>) -> OperationKind {
+        operation_of(document, operation_name).kind
+    }
 
     #[test]
     fn only_a_named_or_single_query_is_a_query() {
@@ -71,5 +96,16 @@ mod tests {
         assert_eq!(kind_of(both, Some("B")), OperationKind::Other);
         assert_eq!(kind_of(both, None), OperationKind::Other);
         assert_eq!(kind_of("query {", None), OperationKind::Other);
+    }
+
+    #[test]
+    fn the_only_operation_of_a_document_is_named_whether_or_not_the_request_names_it() {
+        let named = "query Product { a }";
+        assert_eq!(operation_of(named, None).name.as_deref(), Some("Product"));
+        assert_eq!(
+            operation_of(named, Some("Product")).name.as_deref(),
+            Some("Product")
+        );
+        assert_eq!(operation_of("{ a }", None).name, None);
     }
 }

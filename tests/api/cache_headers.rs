@@ -1,10 +1,12 @@
 //! Caching headers and the origin response cache (issue 12, RELIABILITY T30's contract): catalog
 //! reads are public with tags and a strong ETag; anything of a shopper or the merchant, any
 //! mutation and any error is `private, no-store`, checked schema-wide over every root field; the
-//! origin cache answers repeats, runs 1,000 concurrent misses once, and never crosses stores.
+//! origin cache answers repeats, runs 1,000 concurrent misses once, never crosses stores, and
+//! can be warmed ahead of shoppers.
 
 mod origin;
 mod scopes;
+mod warm;
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};

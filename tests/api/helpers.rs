@@ -408,3 +408,28 @@ macro_rules! on_both_backends {
         $crate::on_both_backends!(@tests #[tokio::test] $($name),*);
     };
 }
+
+/// Runs the `vitrine` command line with `args` against this app's database and Redis (through
+/// a config file, as an operator would).
+pub async fn run_cli(app: &TestApp, args: &[&str]) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("vitrine-cli-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).expect("a config dir");
+    let config = dir.join("vitrine.toml");
+    let settings = app.settings();
+    std::fs::write(
+        &config,
+        format!(
+            "database_url = {:?}\nredis_url = {:?}\nlog = \"off\"\n",
+            settings.database_url.as_deref().expect("a PostgreSQL app"),
+            settings.redis_url.as_deref().expect("an app with Redis"),
+        ),
+    )
+    .expect("write the config");
+    let config = config.display().to_string();
+    let mut argv = vec!["vitrine", "--config", config.as_str()];
+    argv.extend_from_slice(args);
+    let cli = <vitrine::cli::Cli as clap::Parser>::parse_from(argv);
+    let ran = vitrine::cli::run(cli).await;
+    std::fs::remove_dir_all(&dir).ok();
+    ran
+}

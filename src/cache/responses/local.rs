@@ -38,8 +38,8 @@ impl Expiry<ResponseKey, Arc<Entry>> for ByLifetime {
 }
 
 /// What a fill produces: the answer, how long to keep it here and where it came from; or an
-/// answer not to keep.
-pub type Filled = Result<(Arc<Rendered>, Duration, Source), Arc<Rendered>>;
+/// answer not to keep, and where it came from.
+pub type Filled = Result<(Arc<Rendered>, Duration, Source), (Arc<Rendered>, Source)>;
 
 #[derive(Clone)]
 pub struct LocalTier {
@@ -101,7 +101,7 @@ impl LocalTier {
         key: &ResponseKey,
         init: impl Future<Output = Filled> + Send,
         start: u64,
-    ) -> Result<(Arc<Rendered>, Source), Arc<Rendered>> {
+    ) -> (Arc<Rendered>, Source) {
         let made = self
             .inner
             .entries
@@ -109,7 +109,7 @@ impl LocalTier {
             .or_try_insert_with(async {
                 let (rendered, lifetime, source) = init.await?;
                 if !self.is_current(start, &rendered.tags) {
-                    return Err(rendered);
+                    return Err((rendered, source));
                 }
                 Ok(Arc::new(Entry {
                     rendered,
@@ -122,10 +122,10 @@ impl LocalTier {
         match made {
             Ok(entry) if entry.is_fresh() => {
                 let entry = entry.into_value();
-                Ok((entry.rendered.clone(), entry.source))
+                (entry.rendered.clone(), entry.source)
             }
-            Ok(entry) => Ok((entry.into_value().rendered.clone(), Source::Local)),
-            Err(uncacheable) => Err(Arc::clone(&uncacheable)),
+            Ok(entry) => (entry.into_value().rendered.clone(), Source::Local),
+            Err(unkept) => unkept.as_ref().clone(),
         }
     }
 
@@ -189,14 +189,14 @@ mod tests {
     async fn fill(tier: &LocalTier, n: u8, tag: &str) {
         let start = tier.purge_sequence();
         let made = rendered(tag);
-        let filled = tier
+        let (_, source) = tier
             .fill(
                 &key(n),
                 async move { Ok((made, Duration::from_secs(60), Source::Executed)) },
                 start,
             )
             .await;
-        assert!(filled.is_ok());
+        assert_eq!(source, Source::Executed);
     }
 
     #[tokio::test]
@@ -216,7 +216,7 @@ mod tests {
         let tier = LocalTier::new(1 << 20);
         let start = tier.purge_sequence();
         let purging = tier.clone();
-        let filled = tier
+        let (handed, source) = tier
             .fill(
                 &key(1),
                 async move {
@@ -226,8 +226,11 @@ mod tests {
                 start,
             )
             .await;
-        assert!(filled.is_err(), "handed out as not to be kept");
-        assert!(tier.get(&key(1)).await.is_none());
+        assert_eq!(
+            (handed.body.as_str(), source),
+            ("{\"pr-a\":1}", Source::Executed)
+        );
+        assert!(tier.get(&key(1)).await.is_none(), "not kept");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,13 +251,13 @@ mod tests {
                     start,
                 )
                 .await
-                .map(|(_, source)| source)
+                .1
             })
         });
         let sources: Vec<Source> = futures::future::join_all(fills)
             .await
             .into_iter()
-            .map(|joined| joined.unwrap().unwrap())
+            .map(|joined| joined.unwrap())
             .collect();
         assert_eq!(runs.load(Ordering::SeqCst), 1);
         assert_eq!(

@@ -159,8 +159,10 @@ impl SharedTier {
         let ttl_ms = u64::from(rendered.lifetime) * 1000;
         invocation.arg(&lookup.purges).arg(value).arg(ttl_ms);
         let mut connection = self.connection.clone();
-        if let Err(err) = invocation.invoke_async::<i64>(&mut connection).await {
-            tracing::warn!(error = ?err, "response cache store failed");
+        match invocation.invoke_async::<i64>(&mut connection).await {
+            Ok(0) => tracing::debug!(key = key.digest, "a purge came first; not stored"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = ?err, "response cache store failed"),
         }
     }
 

@@ -23,6 +23,7 @@ pub const BATCH: usize = 500;
 pub async fn pass(db: &Database, responses: &ResponseCache) -> Result<usize> {
     let rows = CacheInvalidation::find()
         .filter(Column::OriginPurgedAt.is_null())
+        .filter(Column::OriginDueAt.lte(Utc::now()))
         .order_by_asc(Column::Id)
         .limit(BATCH as u64)
         .all(db.reader())

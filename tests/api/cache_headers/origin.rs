@@ -12,7 +12,7 @@ const ORIGIN: &str = "x-vitrine-cache";
 #[tokio::test]
 async fn repeats_are_answered_by_the_origin_cache_without_the_database() {
     for backend in [Backend::Postgres, Backend::Sqlite] {
-        let app = spawn_app_on(backend).await;
+        let app = spawn_app_with(backend, quiet).await;
         let product = sized(&app, "Repeat Shirt").await;
         let variables = json!({ "handle": product["handle"] });
         let who = As::Storefront(&app.store);

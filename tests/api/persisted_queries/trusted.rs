@@ -3,10 +3,9 @@
 //! refused with `PERSISTED_QUERY_NOT_IN_LIST` and stores nothing. Admin tokens are exempt.
 
 use serde_json::{Value, json};
-use vitrine::cli::Cli;
 
 use super::{DOCUMENTS, SHOP, persisted, post, register, sha256_hex, trusted_documents_only};
-use crate::helpers::{As, Backend, TestApp, create_store, spawn_app, spawn_app_on};
+use crate::helpers::{As, Backend, TestApp, create_store, run_cli, spawn_app, spawn_app_on};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -207,29 +206,18 @@ async fn the_cli_registers_a_file_for_a_store_and_it_runs_at_once() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("mine.graphql");
     std::fs::write(&file, AD_HOC).unwrap();
-    let config = dir.join("vitrine.toml");
-    let settings = app.settings();
-    std::fs::write(
-        &config,
-        format!(
-            "database_url = {:?}\nredis_url = {:?}\nlog = \"off\"\n",
-            settings.database_url.as_deref().unwrap(),
-            settings.redis_url.as_deref().unwrap(),
-        ),
+    run_cli(
+        &app,
+        &[
+            "documents",
+            "register",
+            "--domain",
+            &app.store.domain,
+            &file.display().to_string(),
+        ],
     )
-    .unwrap();
-
-    let cli = <Cli as clap::Parser>::parse_from([
-        "vitrine",
-        "--config",
-        &config.display().to_string(),
-        "documents",
-        "register",
-        "--domain",
-        &app.store.domain,
-        &file.display().to_string(),
-    ]);
-    vitrine::cli::run(cli).await.expect("documents register");
+    .await
+    .expect("documents register");
 
     let answer = post(&app, who, json!({ "query": AD_HOC })).await;
     assert_eq!(shop_name(&answer), "Test Store", "{}", answer.body);
