@@ -4,6 +4,7 @@
 //! origin cache answers repeats, runs 1,000 concurrent misses once, never crosses stores, and
 //! can be warmed ahead of shoppers.
 
+mod freshness;
 mod origin;
 mod scopes;
 mod warm;
