@@ -216,14 +216,27 @@ else:
     register()
 PY
 
-# One measured wrk run after a discarded warm-up; prints wrk's BENCH line (see bench/edge.lua).
+# The server's SQL statements and cache (Redis or in-process) round trips so far, from /metrics;
+# "0 0" for the baseline, which has none.
+counters() { # metrics-url
+  curl -sf "$1" 2>/dev/null | awk '$1 == "vitrine_sql_statements_total" { s = $2 }
+    $1 == "vitrine_cache_round_trips_total" { c = $2 } END { print s + 0, c + 0 }' || echo "0 0"
+}
+# One measured wrk run after a discarded warm-up; prints the growth of the server's counters over
+# the measured run (statements, round trips) and wrk's BENCH line (see bench/edge.lua).
 measure() { # url data-file
-  local wrk=(wrk -t"$THREADS" -c"$CONNECTIONS" --timeout "$TIMEOUT" -s bench/edge.lua)
+  local wrk=(wrk -t"$THREADS" -c"$CONNECTIONS" --timeout "$TIMEOUT" -s bench/edge.lua) before after
+  local metrics="${1%%/api/*}/metrics"
   BENCH_DATA="$2" BENCH_THREADS="$THREADS" "${wrk[@]}" -d"$WARMUP" "$1" >/dev/null
+  before="$(counters "$metrics")"
   BENCH_DATA="$2" BENCH_THREADS="$THREADS" "${wrk[@]}" -d"$DURATION" --latency "$1" >"$TMP/wrk.out"
+  after="$(counters "$metrics")"
+  printf '%s\t' $(echo "$before $after" | awk '{ print $3 - $1, $4 - $2 }')
   grep '^BENCH' "$TMP/wrk.out" | cut -f2- || { cat "$TMP/wrk.out" >&2; exit 1; }
 }
-ROWS="$TMP/rows" # backend, scenario, cache (on/stock/off/-), answer bytes, then the BENCH fields
+# One line per run: backend, scenario, cache (on/stock/off/-), statements, round trips, then the
+# BENCH fields.
+ROWS="$TMP/rows"
 : >"$ROWS"
 row() { # backend scenario cache url data-file
   local line
@@ -284,15 +297,21 @@ RESULTS="bench/results/edge-$(date +%Y-%m-%d-%H%M%S).txt"
   echo
   awk -F'\t' -v sizes="$SIZES" '
     BEGIN { while ((getline line < sizes) > 0) { split(line, s, "\t"); size[s[1] "/" s[2]] = s[3] }
-      printf "%-9s %-42s %-5s %10s %8s %8s %6s %6s %9s %7s %7s %7s\n", "backend", "scenario", "cache",
-        "requests/s", "p50 ms", "p99 ms", "errors", "hits", "body B", "rps %", "p50 x", "p99 x" }
-    { backend[NR] = $1; name[NR] = $2; cache[NR] = $3; rps[NR] = $5; p50[NR] = $6; p99[NR] = $7; err[NR] = $8
-      hits[NR] = $9 + $10; n[NR] = $4; first[NR] = $13
-      if (NR == 1) { brps = $5; bp50 = $6; bp99 = $7 }
-      hit = cache[NR] == "-" ? "-" : sprintf("%.1f%%", 100 * hits[NR] / ($9 + $10 + $11 > 0 ? $9 + $10 + $11 : 1))
-      printf "%-9s %-42s %-5s %10.0f %8.2f %8.2f %6d %6s %9s %6.1f%% %7.1f %7.1f\n", $1, $2, $3, $5, $6, $7, $8, hit,
-        NR == 1 ? 3072 : size[$1 "/" file($2, $3)], 100 * $5 / brps, $6 / bp50, $7 / bp99 }
-    function file(scenario, c) {
+      printf "%-9s %-42s %-5s %10s %8s %8s %6s %6s %9s %7s %6s %6s %6s %6s\n", "backend", "scenario", "cache",
+        "requests/s", "p50 ms", "p99 ms", "errors", "hits", "body B", "rps %", "p50 x", "p99 x", "SQL/r", "RT/r" }
+    # $4, $5: statements, round trips; $6...: requests, requests/s, p50, p99, failures, HIT-LOCAL,
+    # HIT-SHARED, MISS, bytes, first failure.
+    { backend[NR] = $1; name[NR] = $2; cache[NR] = $3; n[NR] = $6; rps[NR] = $7; p99[NR] = $9; err[NR] = $10
+      hits[NR] = $11 + $12; first[NR] = $15
+      if (NR == 1) { brps = $7; bp50 = $8; bp99 = $9 }
+      answered = $11 + $12 + $13
+      hit = cache[NR] == "-" ? "-" : sprintf("%.1f%%", 100 * hits[NR] / (answered > 0 ? answered : 1))
+      per = ratio($4, $6); rt = ratio($5, $6)
+      printf "%-9s %-42s %-5s %10.0f %8.2f %8.2f %6d %6s %9s %6.1f%% %6.1f %6.1f %6s %6s\n", $1, $2, $3, $7, $8, $9, $10, hit,
+        NR == 1 ? 3072 : size[$1 "/" file($2)], 100 * $7 / brps, $8 / bp50, $9 / bp99,
+        NR == 1 ? "-" : per, NR == 1 ? "-" : rt }
+    function ratio(count, requests) { return requests > 0 ? sprintf("%.2f", count / requests) : "-" }
+    function file(scenario) {
       if (scenario ~ /product.*hot.*getProduct/) return "product-hot"
       if (scenario ~ /product.*hot.*built-in/) return "builtin-product-hot"
       if (scenario ~ /product.*spread/) return "product-spread"
@@ -301,7 +320,8 @@ RESULTS="bench/results/edge-$(date +%Y-%m-%d-%H%M%S).txt"
     END {
       print ""
       print "rps % = requests/s as a share of the baseline'"'"'s; p50 x, p99 x = latency as a multiple of the baseline'"'"'s;" \
-        " body B = mean JSON body bytes; hits = HIT-LOCAL + HIT-SHARED share of the x-vitrine-cache answers"
+        " body B = mean JSON body bytes; hits = HIT-LOCAL + HIT-SHARED share of the x-vitrine-cache answers;" \
+        " SQL/r, RT/r = growth of /metrics vitrine_sql_statements_total and vitrine_cache_round_trips_total (the Cache trait: tenancy, APQ documents; not the response cache) per request over the measured run"
       for (i = 2; i <= NR; i++) {
         if (name[i] ~ /^\(1\).*getProduct/)
           printf "target (%s) cached product page >= 50%% of baseline requests/s and p99 < 5 ms: %s (%.1f%%, p99 %.2f ms)\n",
