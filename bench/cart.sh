@@ -22,6 +22,7 @@
 # Needs wrk; installs the Debian package when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 DURATION=${BENCH_DURATION:-20s}
@@ -33,10 +34,7 @@ OP=${BENCH_OP:-'mutation($cartId: ID!, $lines: [CartLineInput!]!) { cartLinesAdd
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 
-if ! command -v wrk >/dev/null; then
-  as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get install -y -q wrk >/dev/null || { as_root apt-get update -q && as_root apt-get install -y -q wrk; }
-fi
+ensure_wrk
 cargo build --release --quiet -p vitrine -p vitrine-bench-baseline
 BIN="${CARGO_TARGET_DIR:-target}/release"
 
@@ -46,20 +44,11 @@ DOMAIN="bench-$RUN_ID.test"
 TMP="$(mktemp -d)"
 SERVERS=()
 cleanup() {
-  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in "${SERVERS[@]}"; do stop_server "$pid"; done
   dropdb --if-exists --force "$DB" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { # url pid log
-  for _ in $(seq 1 300); do
-    curl -sf -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "server did not come up at $1:" >&2; cat "$3" >&2; exit 1
-}
 
 createdb "$DB"
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB" VITRINE_DATA_DIR="$TMP/data" VITRINE_LOG=warn
@@ -139,7 +128,7 @@ HOT_RUN="$(measure "$VITRINE_URL" "$TMP/b.lua")"
 mkdir -p bench/results
 RESULTS="bench/results/cart-$(date +%Y-%m-%d-%H%M%S).txt"
 {
-  echo "bench/cart.sh, $(date -u +%FT%TZ), $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)," \
+  echo "bench/cart.sh, $(date -u +%FT%TZ), $(measured_commit)," \
     "$(nproc) cores, PostgreSQL $(psql -Atc 'show server_version' postgres | cut -d' ' -f1)"
   echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up); $CARTS carts per scenario;" \
     "(a) $((PRODUCTS * VARIANTS_PER_PRODUCT)) variants, (b) one"

@@ -34,6 +34,7 @@
 # to the server. Needs wrk; installs the Debian package when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 THREADS=${BENCH_THREADS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 DURATION=${BENCH_DURATION:-15s}
@@ -56,10 +57,7 @@ WARMUP_CARTS=$(($(seconds "$WARMUP") * CARTS_PER_SECOND))
 RUN_CARTS=$(($(seconds "$DURATION") * CARTS_PER_SECOND))
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-if ! command -v wrk >/dev/null; then
-  as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get install -y -q wrk >/dev/null || { as_root apt-get update -q && as_root apt-get install -y -q wrk; }
-fi
+ensure_wrk
 cargo build --release --quiet -p vitrine -p vitrine-bench-baseline
 BIN="${CARGO_TARGET_DIR:-target}/release"
 
@@ -69,20 +67,11 @@ DOMAIN="bench-$RUN_ID.test"
 TMP="$(mktemp -d)"
 SERVERS=()
 cleanup() {
-  for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in "${SERVERS[@]}"; do stop_server "$pid"; done
   dropdb --if-exists --force "$DB" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { # url pid log
-  for _ in $(seq 1 300); do
-    curl -sf -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "server did not come up at $1:" >&2; cat "$3" >&2; exit 1
-}
 
 createdb "$DB"
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB" VITRINE_DATA_DIR="$TMP/data" VITRINE_LOG=warn
@@ -219,7 +208,7 @@ PY
 mkdir -p bench/results
 RESULTS="bench/results/checkout-$(date +%Y-%m-%d-%H%M%S).txt"
 {
-  echo "bench/checkout.sh, $(date -u +%FT%TZ), $(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo +changes)," \
+  echo "bench/checkout.sh, $(date -u +%FT%TZ), $(measured_commit)," \
     "$(nproc) cores (load average $LOAD at the start), PostgreSQL $(psql -Atc 'show server_version' postgres | cut -d' ' -f1)" \
     "(autovacuum $AUTOVACUUM; $([[ "$ANALYZE" == 1 ]] && echo "vacuumed and analyzed after the warm-up" || echo "NEVER ANALYZED"))"
   echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up); $RUN_CARTS carts for the run," \

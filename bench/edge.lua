@@ -1,0 +1,77 @@
+-- wrk script for bench/edge.sh: GETs persisted queries and counts the answers that failed and
+-- where each came from. BENCH_DATA names a Lua file written by edge.sh that returns { host,
+-- token, paths } (each path a whole GET persisted query: the GraphQL path with its
+-- operationName, variables and extensions); BENCH_THREADS is wrk's -t.
+--
+-- The requests are formatted once, in init; paths go round-robin, each wrk thread starting at
+-- its own share of the list, so the threads spread over the list rather than march together.
+-- An answer fails when its status is not 200 or its body holds "errors" or a null product or
+-- collection (an unknown handle answers null, not an error). Its
+-- `x-vitrine-cache` header (HIT-LOCAL, HIT-SHARED, MISS, or none, as from the baseline) is
+-- counted; done() prints one BENCH line that edge.sh parses: requests, requests/s, p50 ms,
+-- p99 ms, failures, HIT-LOCAL, HIT-SHARED, MISS, mean response bytes (headers included), first
+-- failure.
+
+local data = dofile(os.getenv("BENCH_DATA"))
+local threads = {}
+local next_id = 0
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  wrk.headers["Host"] = data.host
+  wrk.headers["X-Shopify-Storefront-Access-Token"] = data.token
+  requests = {}
+  for i, path in ipairs(data.paths) do
+    requests[i] = wrk.format("GET", path)
+  end
+  local share = math.floor(#requests / tonumber(os.getenv("BENCH_THREADS") or "1"))
+  next_request = (id * share) % #requests
+  failures, hit_local, hit_shared, miss = 0, 0, 0, 0
+  first_failure = ""
+end
+
+function request()
+  next_request = next_request % #requests + 1
+  return requests[next_request]
+end
+
+function response(status, headers, body)
+  local source = headers["x-vitrine-cache"] or headers["X-Vitrine-Cache"]
+  if source == "HIT-LOCAL" then
+    hit_local = hit_local + 1
+  elseif source == "HIT-SHARED" then
+    hit_shared = hit_shared + 1
+  elseif source == "MISS" then
+    miss = miss + 1
+  end
+  if status ~= 200 or body:find('"errors"', 1, true) or body:find('"product":null', 1, true)
+      or body:find('"collection":null', 1, true) then
+    failures = failures + 1
+    if first_failure == "" then
+      first_failure = status .. " " .. body:sub(1, 300):gsub("%s+", " ")
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local failed, first, local_hits, shared_hits, misses = 0, "", 0, 0, 0
+  for _, thread in ipairs(threads) do
+    failed = failed + thread:get("failures")
+    local_hits = local_hits + thread:get("hit_local")
+    shared_hits = shared_hits + thread:get("hit_shared")
+    misses = misses + thread:get("miss")
+    if first == "" then first = thread:get("first_failure") end
+  end
+  -- Socket errors and timeouts are failures too; bad statuses were counted above.
+  local e = summary.errors
+  failed = failed + e.connect + e.read + e.write + e.timeout
+  io.write(string.format("BENCH\t%d\t%.1f\t%.2f\t%.2f\t%d\t%d\t%d\t%d\t%.0f\t%s\n", summary.requests,
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, failed, local_hits, shared_hits, misses,
+    summary.bytes / math.max(summary.requests, 1), first))
+end
