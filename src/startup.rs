@@ -10,6 +10,7 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
+use tokio_util::task::AbortOnDropHandle;
 
 use crate::cache::cdn::CdnPurge;
 use crate::cache::responses::ResponseCache;
@@ -133,14 +134,16 @@ impl Application {
             schema,
             operation_kinds: Default::default(),
         };
-        let warmer = tokio::spawn(warm::serve(state.clone(), self.warm_jobs));
+        // The warmer holds the state (and so the sender of its own jobs): it ends when this
+        // server ends, however it ends (a test aborting it included).
+        let _warmer =
+            AbortOnDropHandle::new(tokio::spawn(warm::serve(state.clone(), self.warm_jobs)));
         let router = http::router(state);
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("HTTP server failed");
         workers.stop(grace).await;
-        warmer.abort();
         served
     }
 
