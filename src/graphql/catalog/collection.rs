@@ -22,10 +22,6 @@ impl Collection {
         edge::tag(ctx, tags::collection(model.id));
         Collection(model)
     }
-
-    pub fn model(&self) -> &collection::Model {
-        &self.0
-    }
 }
 
 /// Sort keys of a collection's products.

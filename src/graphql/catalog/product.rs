@@ -30,10 +30,6 @@ impl Product {
         edge::tag(ctx, tags::product(model.id));
         Product(model)
     }
-
-    pub fn model(&self) -> &product::Model {
-        &self.0
-    }
 }
 
 /// Publication status of a product (admin).
