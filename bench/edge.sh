@@ -31,7 +31,7 @@
 #   bench/edge.sh                     # release build, fresh databases (dropped on exit), ~6 min
 #
 # Knobs (environment): BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_DURATION (15s),
-# BENCH_WARMUP (3s), BENCH_BACKENDS ("embedded postgres"), BENCH_PRODUCTS (200), BENCH_HOT (4),
+# BENCH_WARMUP (3s), BENCH_BACKENDS ("embedded postgres"), BENCH_SCENARIOS ("1 2 3 4": which to run), BENCH_PRODUCTS (200), BENCH_HOT (4),
 # BENCH_COLLECTION (50), BENCH_VARIANTS (5), BENCH_IMAGES (5; with 5 variants a getProduct page
 # is about the baseline's 3 KB), BENCH_TIMEOUT (wrk's, 10s: an uncached collection page at 64
 # connections takes over wrk's default 2 s), PGHOST/PGPORT/PGUSER (127.0.0.1,
@@ -46,6 +46,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-64}
 DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
 BACKENDS=${BENCH_BACKENDS:-embedded postgres}
+SCENARIOS=" ${BENCH_SCENARIOS:-1 2 3 4} "
 PRODUCTS=${BENCH_PRODUCTS:-200}
 HOT=${BENCH_HOT:-4}
 COLLECTION=${BENCH_COLLECTION:-50}
@@ -239,7 +240,9 @@ measure() { # url data-file
 ROWS="$TMP/rows"
 : >"$ROWS"
 row() { # backend scenario cache url data-file
-  local line
+  local line number="${2#(}"
+  number="${number%%)*}"
+  [[ "$2" != "("* || "$SCENARIOS" == *" $number "* ]] || return 0
   echo "$1 $2 (cache $3)..." >&2
   line="$(measure "$4" "$5")"
   printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$line" >>"$ROWS"

@@ -32,8 +32,7 @@ use crate::stores::Store;
 
 /// Lowercase hex SHA-256 of a document's text, as Apollo's clients compute it.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// Whether `hash` looks like a `sha256_hex` (64 lowercase hex digits).

@@ -23,13 +23,38 @@ use self::operation_kind::OperationKinds;
 use crate::graphql::VitrineSchema;
 use crate::startup::AppState;
 
-/// What every handler shares.
+/// What every handler shares (cloned for each request, so one pointer).
 #[derive(Clone)]
-pub struct HttpState {
+pub struct HttpState(Arc<Shared>);
+
+pub struct Shared {
     pub app: AppState,
     pub schema: VitrineSchema,
     /// Which documents are queries.
-    pub operation_kinds: Arc<OperationKinds>,
+    pub operation_kinds: OperationKinds,
+    /// The texts of automatic persisted queries.
+    pub persisted_texts: persisted::Texts,
+}
+
+impl HttpState {
+    pub fn new(app: AppState) -> HttpState {
+        let schema = crate::graphql::schema_builder().data(app.clone()).finish();
+        let persisted_texts = persisted::Texts::new(app.cache.clone());
+        HttpState(Arc::new(Shared {
+            app,
+            schema,
+            operation_kinds: OperationKinds::default(),
+            persisted_texts,
+        }))
+    }
+}
+
+impl std::ops::Deref for HttpState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 pub fn router(state: HttpState) -> Router {

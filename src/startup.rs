@@ -18,7 +18,6 @@ use crate::cache::{self, Cache};
 use crate::checkout::Checkout;
 use crate::config::{Secret, Settings};
 use crate::db::{self, Database};
-use crate::graphql;
 use crate::http::warm::{self, WarmJob, Warmed, Warmer};
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
@@ -128,12 +127,7 @@ impl Application {
             self.relay,
             self.purger,
         );
-        let schema = graphql::schema_builder().data(self.state.clone()).finish();
-        let state = HttpState {
-            app: self.state,
-            schema,
-            operation_kinds: Default::default(),
-        };
+        let state = HttpState::new(self.state);
         // The warmer holds the state (and so the sender of its own jobs): it ends when this
         // server ends, however it ends (a test aborting it included).
         let _warmer =
@@ -149,12 +143,7 @@ impl Application {
 
     /// Warms the response cache for `store` without serving (`vitrine cache warm`).
     pub async fn warm(self, store: &Store, version: &str) -> Warmed {
-        let schema = graphql::schema_builder().data(self.state.clone()).finish();
-        let state = HttpState {
-            app: self.state,
-            schema,
-            operation_kinds: Default::default(),
-        };
+        let state = HttpState::new(self.state);
         warm::warm(&state, store, version).await
     }
 }

@@ -16,9 +16,10 @@ mod local;
 mod shared;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -44,19 +45,23 @@ pub struct Rendered {
     pub etag: String,
     /// How long a shared cache keeps it fresh, in seconds.
     pub lifetime: u32,
+    /// Its headers, made by the first response that sends it (`http::edge`).
+    #[serde(skip)]
+    pub headers: OnceLock<HeaderMap>,
 }
 
 impl Rendered {
     /// A response built from its body: the ETag is a digest of the body.
     pub fn new(body: String, scope: CacheScope, tags: Vec<String>, lifetime: u32) -> Rendered {
         let digest = Sha256::digest(body.as_bytes());
-        let etag = format!("\"{}\"", hex_prefix(&digest, 16));
+        let etag = format!("\"{}\"", hex::encode(&digest[..16]));
         Rendered {
             body,
             scope,
             tags,
             etag,
             lifetime,
+            headers: OnceLock::new(),
         }
     }
 
@@ -88,10 +93,10 @@ impl Source {
 }
 
 /// What identifies a response: its store and a digest of everything else that shapes it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ResponseKey {
     pub store_id: Uuid,
-    pub digest: String,
+    pub digest: [u8; 16],
 }
 
 impl ResponseKey {
@@ -110,10 +115,14 @@ impl ResponseKey {
             hasher.update(part.len().to_le_bytes());
             hasher.update(part.as_bytes());
         }
-        ResponseKey {
-            store_id,
-            digest: hex_prefix(&hasher.finalize(), 32),
-        }
+        let mut digest = [0; 16];
+        digest.copy_from_slice(&hasher.finalize()[..16]);
+        ResponseKey { store_id, digest }
+    }
+
+    /// The digest in hex, as the shared tier names entries.
+    pub fn digest_hex(&self) -> String {
+        hex::encode(self.digest)
     }
 }
 
@@ -147,15 +156,15 @@ impl ResponseCache {
         self.enabled
     }
 
-    /// The cached answer for `key`, or the answer of `run`, run once for all requests that ask
-    /// for `key` meanwhile and stored if it is public.
-    pub async fn serve(
+    /// The cached answer for `key`, or the answer of `run()`, run once for all requests that
+    /// ask for `key` meanwhile and stored if it is public.
+    pub async fn serve<Run: Future<Output = Rendered> + Send>(
         &self,
         key: &ResponseKey,
-        run: impl Future<Output = Rendered> + Send,
+        run: impl FnOnce() -> Run + Send,
     ) -> (Arc<Rendered>, Source) {
         if !self.enabled {
-            return (Arc::new(run.await), Source::Executed);
+            return (Arc::new(run().await), Source::Executed);
         }
         if let Some(hit) = self.local.get(key).await {
             return (hit, Source::Local);
@@ -164,14 +173,14 @@ impl ResponseCache {
         self.local
             .fill(
                 key,
-                async {
+                async move {
                     if let Some(shared) = &self.shared {
                         let lookup = shared.lookup(key).await;
                         if let Some(found) = lookup.found {
                             let lifetime = LOCAL_COPY_LIFETIME.min(seconds(found.lifetime));
                             return Ok((found, lifetime, Source::Shared));
                         }
-                        let rendered = Arc::new(run.await);
+                        let rendered = Arc::new(run().await);
                         if !rendered.is_storable() {
                             return Err((rendered, Source::Executed));
                         }
@@ -179,7 +188,7 @@ impl ResponseCache {
                         let lifetime = LOCAL_COPY_LIFETIME.min(seconds(rendered.lifetime));
                         return Ok((rendered, lifetime, Source::Executed));
                     }
-                    let rendered = Arc::new(run.await);
+                    let rendered = Arc::new(run().await);
                     if !rendered.is_storable() {
                         return Err((rendered, Source::Executed));
                     }
@@ -204,8 +213,4 @@ impl ResponseCache {
 
 fn seconds(lifetime: u32) -> Duration {
     Duration::from_secs(u64::from(lifetime))
-}
-
-fn hex_prefix(bytes: &[u8], len: usize) -> String {
-    bytes.iter().take(len).map(|b| format!("{b:02x}")).collect()
 }

@@ -4,9 +4,12 @@
 //! tokens, and their tags as `Surrogate-Key` (Fastly), `Cache-Tag` (Cloudflare) and `xkey`
 //! (Varnish). Everything else is `private, no-store` and carries no tags.
 
+use std::sync::Arc;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use bytes::Bytes;
 
 use crate::cache::responses::{Rendered, Source};
 use crate::cache::scope::PRIVATE_CACHE_CONTROL;
@@ -23,7 +26,7 @@ pub const ORIGIN_CACHE_HEADER: &str = "x-vitrine-cache";
 
 /// The HTTP response for `rendered`: `304` when the client already holds it.
 pub fn respond(
-    rendered: &Rendered,
+    rendered: &Arc<Rendered>,
     source: Source,
     edge: &EdgeSettings,
     request_headers: &HeaderMap,
@@ -37,7 +40,7 @@ pub fn respond(
     } else {
         Response::builder()
             .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(rendered.body.clone()))
+            .body(Body::from(Bytes::from_owner(BodyOf(rendered.clone()))))
     }
     .expect("a response of static parts");
     let headers = response.headers_mut();
@@ -48,30 +51,56 @@ pub fn respond(
         );
         return response;
     }
+    headers.extend(
+        rendered
+            .headers
+            .get_or_init(|| public_headers(rendered))
+            .clone(),
+    );
     insert(
         headers,
         header::CACHE_CONTROL,
         &rendered.scope.cache_control(edge),
     );
-    insert(headers, header::ETAG, &rendered.etag);
-    headers.insert(header::VARY, HeaderValue::from_static(VARY));
-    let listed = listed_tags(&rendered.tags);
-    insert(
-        headers,
-        HeaderName::from_static("surrogate-key"),
-        &listed.join(" "),
-    );
-    insert(
-        headers,
-        HeaderName::from_static("cache-tag"),
-        &listed.join(","),
-    );
-    insert(headers, HeaderName::from_static("xkey"), &listed.join(" "));
     headers.insert(
         HeaderName::from_static(ORIGIN_CACHE_HEADER),
         HeaderValue::from_static(source.as_str()),
     );
     response
+}
+
+/// The body of a response, shared with the cache entry it came from rather than copied.
+struct BodyOf(Arc<Rendered>);
+
+impl AsRef<[u8]> for BodyOf {
+    fn as_ref(&self) -> &[u8] {
+        self.0.body.as_bytes()
+    }
+}
+
+/// The headers of a public answer that depend on it alone (made once per cached answer): its
+/// `ETag`, `Vary`, and its tags.
+fn public_headers(rendered: &Rendered) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    insert(&mut headers, header::ETAG, &rendered.etag);
+    headers.insert(header::VARY, HeaderValue::from_static(VARY));
+    let listed = listed_tags(&rendered.tags);
+    insert(
+        &mut headers,
+        HeaderName::from_static("surrogate-key"),
+        &listed.join(" "),
+    );
+    insert(
+        &mut headers,
+        HeaderName::from_static("cache-tag"),
+        &listed.join(","),
+    );
+    insert(
+        &mut headers,
+        HeaderName::from_static("xkey"),
+        &listed.join(" "),
+    );
+    headers
 }
 
 /// The tags to list: all of them, or without the variants' when they would not fit (a variant's

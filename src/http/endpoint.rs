@@ -113,6 +113,7 @@ pub async fn answer(
 ) -> (Arc<Rendered>, Source) {
     let edge_settings = EdgeSettings::of(&tenant.store);
     if operation.kind != OperationKind::Query || tenant.principal != Principal::Storefront {
+        let request = operation.parsed(request);
         let rendered = run(state, tenant, request, edge_settings).await;
         return (Arc::new(rendered), Source::Executed);
     }
@@ -127,7 +128,10 @@ pub async fn answer(
     state
         .app
         .responses
-        .serve(&key, Box::pin(run(state, tenant, request, edge_settings)))
+        .serve(&key, || {
+            let request = operation.parsed(request);
+            Box::pin(run(state, tenant, request, edge_settings))
+        })
         .await
 }
 

@@ -6,7 +6,7 @@
 //!   `PersistedQueryNotFound` / `PERSISTED_QUERY_NOT_FOUND`, which tells Apollo's clients to send
 //!   the text too. A request with both is checked (the hash must be the text's, else 400
 //!   `PERSISTED_QUERY_HASH_MISMATCH`, nothing stored) and its text kept per store in the shared
-//!   cache (`apq`) for `apq::TTL`. Any version but 1 is refused (400).
+//!   cache (`apq`) for `apq::TTL`, with a copy in this process. Any version but 1 is refused (400).
 //! - A trusted document (`crate::documents`: built in, or registered by the store) also runs by
 //!   its hash alone, APQ or not.
 //! - Trusted-documents mode (`EdgeSettings::trusted_documents_only`) applies to storefront
@@ -26,10 +26,11 @@ use axum::response::Response;
 
 use self::protocol::PersistedQuery;
 use super::HttpState;
-use crate::documents::lookup;
+use crate::documents::{embedded, lookup};
 use crate::stores::edge::EdgeSettings;
 use crate::tenancy::{Principal, Tenant};
 
+pub use self::apq::Texts;
 pub use self::method::refuse_mutation_over_get;
 pub use crate::documents::sha256_hex;
 
@@ -73,21 +74,26 @@ pub async fn prepare(
             return Err(refusals::not_in_list());
         }
     } else {
-        apq::remember(&state.app.cache, tenant.store.id, &hash, &request.query).await;
+        state
+            .persisted_texts
+            .remember(tenant.store.id, &hash, &request.query)
+            .await;
     }
     Ok(Document { hash })
 }
 
-/// The text a hash-only request runs: a persisted query's (outside trusted-documents mode, and
-/// looked up first, as the common case), or a trusted document's.
+/// The text a hash-only request runs: a built-in document's (in memory), a persisted query's
+/// (outside trusted-documents mode), or one the store registered.
 async fn text_of(
     state: &HttpState,
     tenant: &Tenant,
     hash: &str,
     trusted_only: bool,
 ) -> Result<String, Refused> {
-    if !trusted_only && let Some(text) = apq::recall(&state.app.cache, tenant.store.id, hash).await
-    {
+    if let Some(text) = embedded::text(hash) {
+        return Ok(text.to_string());
+    }
+    if !trusted_only && let Some(text) = state.persisted_texts.recall(tenant.store.id, hash).await {
         return Ok(text);
     }
     match trusted_text(state, tenant, hash).await? {

@@ -20,7 +20,11 @@ const PURGE_MEMORY: Duration = Duration::from_secs(3600);
 struct Entry {
     rendered: Arc<Rendered>,
     source: Source,
+    /// The purge sequence number when its query started.
     sequence: u64,
+    /// The last purge sequence number it was found current at: while no purge comes, a hit
+    /// checks no tags.
+    checked: AtomicU64,
     lifetime: Duration,
 }
 
@@ -86,7 +90,11 @@ impl LocalTier {
 
     pub async fn get(&self, key: &ResponseKey) -> Option<Arc<Rendered>> {
         let entry = self.inner.entries.get(key).await?;
-        if self.is_current(entry.sequence, &entry.rendered.tags) {
+        let now = self.purge_sequence();
+        if entry.checked.load(Ordering::SeqCst) == now
+            || self.is_current(entry.sequence, &entry.rendered.tags)
+        {
+            entry.checked.store(now, Ordering::SeqCst);
             return Some(entry.rendered.clone());
         }
         self.inner.entries.invalidate(key).await;
@@ -115,6 +123,7 @@ impl LocalTier {
                     rendered,
                     source,
                     sequence: start,
+                    checked: AtomicU64::new(start),
                     lifetime,
                 }))
             })

@@ -116,7 +116,7 @@ impl SharedTier {
             .key(self.generation_key(key.store_id))
             .key(self.purges_key(key.store_id))
             .arg(self.entry_prefix(key.store_id))
-            .arg(&key.digest)
+            .arg(key.digest_hex())
             .invoke_async(&mut connection)
             .await;
         match answer {
@@ -149,7 +149,7 @@ impl SharedTier {
             "{}{}:{}",
             self.entry_prefix(key.store_id),
             lookup.generation,
-            key.digest
+            key.digest_hex()
         );
         let mut invocation = self.store.key(self.purges_key(key.store_id));
         invocation.key(entry);
@@ -160,7 +160,7 @@ impl SharedTier {
         invocation.arg(&lookup.purges).arg(value).arg(ttl_ms);
         let mut connection = self.connection.clone();
         match invocation.invoke_async::<i64>(&mut connection).await {
-            Ok(0) => tracing::debug!(key = key.digest, "a purge came first; not stored"),
+            Ok(0) => tracing::debug!(key = key.digest_hex(), "a purge came first; not stored"),
             Ok(_) => {}
             Err(err) => tracing::warn!(error = ?err, "response cache store failed"),
         }

@@ -32,7 +32,7 @@ pub enum SignatureError {
 /// The `Stripe-Signature` header value Stripe would send with `payload` at `timestamp`.
 pub fn sign(secret: &str, payload: &[u8], timestamp: i64) -> String {
     let signature = signed(secret, timestamp, payload)
-        .map(|mac| hex(&mac.finalize().into_bytes()))
+        .map(|mac| hex::encode(mac.finalize().into_bytes()))
         .unwrap_or_default();
     format!("t={timestamp},v1={signature}")
 }
@@ -61,7 +61,9 @@ pub fn verify(
     }
     let expected = signed(secret, timestamp, payload).ok_or(SignatureError::Mismatch)?;
     let matches = signatures.iter().any(|signature| {
-        unhex(signature).is_some_and(|bytes| expected.clone().verify_slice(&bytes).is_ok())
+        hex::decode(signature)
+            .ok()
+            .is_some_and(|bytes| expected.clone().verify_slice(&bytes).is_ok())
     });
     if !matches {
         return Err(SignatureError::Mismatch);
@@ -80,20 +82,6 @@ fn signed(secret: &str, timestamp: i64, payload: &[u8]) -> Option<HmacSha256> {
     mac.update(b".");
     mac.update(payload);
     Some(mac)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
