@@ -7,15 +7,7 @@
 -- An answer fails when its status is not 200 or its body holds "errors" or a non-empty
 -- userErrors or warnings list; done() prints one BENCH line that cart.sh parses.
 
-local data = dofile(os.getenv("BENCH_DATA"))
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
+dofile("bench/threads.lua")
 
 function init(args)
   local share = math.floor(#data.carts / tonumber(os.getenv("BENCH_THREADS") or "1"))

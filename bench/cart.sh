@@ -34,15 +34,7 @@ OP=${BENCH_OP:-'mutation($cartId: ID!, $lines: [CartLineInput!]!) { cartLinesAdd
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 
-ensure_wrk
-cargo build --release --quiet -p vitrine -p vitrine-bench-baseline
-BIN="${CARGO_TARGET_DIR:-target}/release"
-
-RUN_ID="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
-DB="vitrine_bench_$RUN_ID"
-DOMAIN="bench-$RUN_ID.test"
-TMP="$(mktemp -d)"
-SERVERS=()
+prepare_run
 cleanup() {
   for pid in "${SERVERS[@]}"; do stop_server "$pid"; done
   dropdb --if-exists --force "$DB" 2>/dev/null || true

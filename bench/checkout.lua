@@ -10,15 +10,7 @@
 -- out (raise BENCH_CARTS_PER_SECOND). An answer fails unless it is 200 with an order, an empty
 -- userErrors list and no "errors"; done() prints one BENCH line that checkout.sh parses.
 
-local data = dofile(os.getenv("BENCH_DATA"))
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
+dofile("bench/threads.lua")
 
 function init(args)
   stride = tonumber(os.getenv("BENCH_THREADS") or "1")

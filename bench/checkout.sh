@@ -57,15 +57,7 @@ WARMUP_CARTS=$(($(seconds "$WARMUP") * CARTS_PER_SECOND))
 RUN_CARTS=$(($(seconds "$DURATION") * CARTS_PER_SECOND))
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-ensure_wrk
-cargo build --release --quiet -p vitrine -p vitrine-bench-baseline
-BIN="${CARGO_TARGET_DIR:-target}/release"
-
-RUN_ID="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
-DB="vitrine_bench_$RUN_ID"
-DOMAIN="bench-$RUN_ID.test"
-TMP="$(mktemp -d)"
-SERVERS=()
+prepare_run
 cleanup() {
   for pid in "${SERVERS[@]}"; do stop_server "$pid"; done
   dropdb --if-exists --force "$DB" 2>/dev/null || true

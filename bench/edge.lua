@@ -5,22 +5,18 @@
 --
 -- The requests are formatted once, in init; paths go round-robin, each wrk thread starting at
 -- its own share of the list, so the threads spread over the list rather than march together.
+-- With BENCH_ZIPF=s the paths are drawn instead, path k (1-based, the list in popularity order)
+-- with probability proportional to 1 / k^s, from a random generator seeded with BENCH_SEED and
+-- the thread's number: a browse trace that is the same on every run.
 -- An answer fails when its status is not 200 or its body holds "errors" or a null product or
--- collection (an unknown handle answers null, not an error). Its
--- `x-vitrine-cache` header (HIT-LOCAL, HIT-SHARED, MISS, or none, as from the baseline) is
--- counted; done() prints one BENCH line that edge.sh parses: requests, requests/s, p50 ms,
--- p99 ms, failures, HIT-LOCAL, HIT-SHARED, MISS, mean response bytes (headers included), first
--- failure.
+-- collection (an unknown handle answers null, not an error). Where it came from is counted: a
+-- caching proxy's `X-Cache` (Varnish's, deploy/varnish/vitrine.vcl: HIT counts as HIT-LOCAL,
+-- MISS as MISS, whatever the origin answered it from) or else the origin's `x-vitrine-cache`
+-- (HIT-LOCAL, HIT-SHARED, MISS, or none, as from the baseline). done() prints one BENCH line
+-- that edge.sh parses: requests, requests/s, p50 ms, p99 ms, failures, HIT-LOCAL, HIT-SHARED,
+-- MISS, mean response bytes (headers included), first failure.
 
-local data = dofile(os.getenv("BENCH_DATA"))
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
+dofile("bench/threads.lua")
 
 function init(args)
   wrk.headers["Host"] = data.host
@@ -31,17 +27,45 @@ function init(args)
   end
   local share = math.floor(#requests / tonumber(os.getenv("BENCH_THREADS") or "1"))
   next_request = (id * share) % #requests
+  local zipf = tonumber(os.getenv("BENCH_ZIPF") or "")
+  if zipf then
+    math.randomseed(tonumber(os.getenv("BENCH_SEED") or "1") * 1000 + id)
+    cumulative, total = {}, 0
+    for k = 1, #requests do
+      total = total + 1 / k ^ zipf
+      cumulative[k] = total
+    end
+  end
   failures, hit_local, hit_shared, miss = 0, 0, 0, 0
   first_failure = ""
 end
 
 function request()
+  if cumulative then
+    return requests[zipf_draw()]
+  end
   next_request = next_request % #requests + 1
   return requests[next_request]
 end
 
+-- The first k whose cumulative weight reaches a uniform draw (binary search).
+function zipf_draw()
+  local target = math.random() * total
+  local low, high = 1, #cumulative
+  while low < high do
+    local middle = math.floor((low + high) / 2)
+    if cumulative[middle] < target then low = middle + 1 else high = middle end
+  end
+  return low
+end
+
 function response(status, headers, body)
-  local source = headers["x-vitrine-cache"] or headers["X-Vitrine-Cache"]
+  local source = headers["X-Cache"] or headers["x-cache"]
+  if source then
+    source = source == "HIT" and "HIT-LOCAL" or "MISS"
+  else
+    source = headers["x-vitrine-cache"] or headers["X-Vitrine-Cache"]
+  end
   if source == "HIT-LOCAL" then
     hit_local = hit_local + 1
   elseif source == "HIT-SHARED" then

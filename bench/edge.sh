@@ -15,8 +15,10 @@
 #   (3) collection page of BENCH_COLLECTION products, cached and cache off: Next.js Commerce's
 #       getCollectionProducts (catalog fields only) and the built-in collection_products.graphql
 #       (first: BENCH_COLLECTION; live stock).
-#   (4) TODO: the Zipf browse trace through Varnish (deploy/varnish/vitrine.vcl is another
-#       engineer's work and not on this branch); see the hook below.
+#   (4) the Zipf browse trace through Varnish (deploy/varnish/vitrine.vcl) on PostgreSQL and Redis:
+#       getProduct over BENCH_ZIPF_PRODUCTS one-variant products drawn from Zipf(BENCH_ZIPF_S)
+#       with seeded generators, while a merchant updates a Zipf-chosen product every second
+#       (each update purged from Varnish by the purge worker); hits are Varnish's.
 # Products have BENCH_VARIANTS sizes and BENCH_IMAGES images each, made through the admin API.
 # The baseline is bench/baseline answering a fixed 3 KB JSON body (`edge` mode), driven by the
 # same wrk script, threads and connections. Each figure is one wrk run after a discarded warm-up
@@ -28,16 +30,18 @@
 # makes the script exit 1. The table is also written to bench/results/edge-<date>.txt (commit
 # the runs worth keeping).
 #
-#   bench/edge.sh                     # release build, fresh databases (dropped on exit), ~6 min
+#   bench/edge.sh                     # release build, fresh databases (dropped on exit), ~8 min
 #
 # Knobs (environment): BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_DURATION (15s),
-# BENCH_WARMUP (3s), BENCH_BACKENDS ("embedded postgres"), BENCH_SCENARIOS ("1 2 3 4": which to run), BENCH_PRODUCTS (200), BENCH_HOT (4),
-# BENCH_COLLECTION (50), BENCH_VARIANTS (5), BENCH_IMAGES (5; with 5 variants a getProduct page
-# is about the baseline's 3 KB), BENCH_TIMEOUT (wrk's, 10s: an uncached collection page at 64
-# connections takes over wrk's default 2 s), PGHOST/PGPORT/PGUSER (127.0.0.1,
-# 5432, postgres), REDIS_URL (redis://127.0.0.1:6379; its keys get a prefix of this run's, deleted
-# on exit); VITRINE_DATABASE_MAX_CONNECTIONS and the like pass through to the servers. Needs wrk;
-# installs the Debian package when it is missing.
+# BENCH_WARMUP (3s), BENCH_BACKENDS ("embedded postgres"), BENCH_SCENARIOS ("1 2 3 4": which to
+# run), BENCH_PRODUCTS (200), BENCH_HOT (4), BENCH_COLLECTION (50), BENCH_VARIANTS (5),
+# BENCH_IMAGES (5; with 5 variants a getProduct page is about the baseline's 3 KB), BENCH_TIMEOUT
+# (wrk's, 10s: an uncached collection page at 64 connections takes over wrk's default 2 s),
+# BENCH_ZIPF_PRODUCTS (5000), BENCH_ZIPF_S (1.0), BENCH_ZIPF_SEED (12), BENCH_ZIPF_WARMUP (10s),
+# PGHOST/PGPORT/PGUSER (127.0.0.1, 5432, postgres), REDIS_URL (redis://127.0.0.1:6379; its keys
+# get a prefix of this run's, deleted on exit); VITRINE_DATABASE_MAX_CONNECTIONS and the like
+# pass through to the servers. Needs wrk, and for (4) varnishd with vmod xkey; installs the
+# Debian packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -53,23 +57,20 @@ COLLECTION=${BENCH_COLLECTION:-50}
 VARIANTS=${BENCH_VARIANTS:-5}
 IMAGES=${BENCH_IMAGES:-5}
 TIMEOUT=${BENCH_TIMEOUT:-10s}
+ZIPF_PRODUCTS=${BENCH_ZIPF_PRODUCTS:-5000}
+ZIPF_S=${BENCH_ZIPF_S:-1.0}
+ZIPF_SEED=${BENCH_ZIPF_SEED:-12}
+ZIPF_WARMUP=${BENCH_ZIPF_WARMUP:-10s}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 REDIS=${REDIS_URL:-redis://127.0.0.1:6379}
 # The servers get their database and cache from start_vitrine alone.
 unset DATABASE_URL REDIS_URL VITRINE_DATA_DIR VITRINE_RESPONSE_CACHE_ENABLED
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-ensure_wrk
-cargo build --release --quiet -p vitrine -p vitrine-bench-baseline
-BIN="${CARGO_TARGET_DIR:-target}/release"
-
-RUN_ID="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
-DB="vitrine_bench_$RUN_ID"
-DOMAIN="bench-$RUN_ID.test"
+prepare_run
 KEY_PREFIX="bench-$RUN_ID:"
-TMP="$(mktemp -d)"
-SERVERS=()
 cleanup() {
+  stop_varnish
   for pid in "${SERVERS[@]}"; do stop_server "$pid"; done
   dropdb --if-exists --force "$DB" 2>/dev/null || true
   if command -v redis-cli >/dev/null; then
@@ -80,6 +81,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Starts Vitrine on a backend with the response cache on or off; sets VITRINE_PORT, VITRINE_PID.
+# VITRINE_CDN_PURGE_* in the caller's environment pass through.
 start_vitrine() { # backend on|off
   local env=(VITRINE_LOG=warn "VITRINE_DATA_DIR=$TMP/$1" "VITRINE_RESPONSE_CACHE_ENABLED=$([[ $2 == on ]] && echo true || echo false)")
   [[ "$1" == postgres ]] && env+=("DATABASE_URL=postgres://$PGUSER@$PGHOST:$PGPORT/$DB" "REDIS_URL=$REDIS" "VITRINE_REDIS_KEY_PREFIX=$KEY_PREFIX")
@@ -88,6 +90,33 @@ start_vitrine() { # backend on|off
   VITRINE_PID=$!
   SERVERS+=("$VITRINE_PID")
   wait_for "http://127.0.0.1:$VITRINE_PORT/readyz" "$VITRINE_PID" "$TMP/vitrine-$1-$2.log"
+}
+# Varnish from Debian's varnish and varnish-modules (vmod xkey), installed when missing, started
+# in the foreground on a loopback port with the repository's VCL in front of a Vitrine.
+VARNISH_PID=""
+ensure_varnish() {
+  [[ -x /usr/sbin/varnishd && -n "$(find /usr/lib -name libvmod_xkey.so -print -quit 2>/dev/null)" ]] ||
+    apt_install varnish varnish-modules
+}
+start_varnish() { # port backend-port dir
+  mkdir -p "$3" && chmod 755 "$3"
+  sed -e "s/\${VITRINE_BACKEND_HOST}/127.0.0.1/" -e "s/\${VITRINE_BACKEND_PORT}/$2/" \
+    deploy/varnish/vitrine.vcl >"$3/vitrine.vcl"
+  chmod 644 "$3/vitrine.vcl"
+  /usr/sbin/varnishd -F -a "127.0.0.1:$1" -f "$3/vitrine.vcl" -n "$3/work" -s malloc,256m \
+    -p http_resp_hdr_len=65536 -p http_resp_size=98304 -p workspace_backend=256k >"$3/varnishd.log" 2>&1 &
+  VARNISH_PID=$!
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+    kill -0 "$VARNISH_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "varnishd did not come up:" >&2; cat "$3/varnishd.log" >&2; exit 1
+}
+stop_varnish() {
+  [[ -n "$VARNISH_PID" ]] || return 0
+  stop_server "$VARNISH_PID"
+  VARNISH_PID=""
 }
 vitrine_cli() { # backend args...
   local backend="$1"; shift
@@ -211,8 +240,49 @@ def seed(products, hot, collection, variants, images):
             sizes_.append(len(body))
         print(f"{name}\t{sum(sizes_) // len(sizes_)}")
 
+def zipf_seed(products):
+    """The Zipf store: `products` one-variant products; the wrk data file lists their pages in
+    popularity order (the product of rank k is drawn with weight 1 / k)."""
+    ids, paths = [], []
+    for p in range(products):
+        data = admin(
+            "mutation($input: ProductInput!) { productCreate(input: $input) {"
+            " product { id } userErrors { field message code } } }",
+            {"input": {"title": f"Zipf Product {p}", "handle": f"zipf-{p}", "vendor": "Zipf",
+                       "variants": [{"sku": f"Z{p}", "price": "19.00", "inventoryQuantity": 100}]}})["productCreate"]
+        if data["userErrors"]:
+            sys.exit(f"productCreate refused: {data['userErrors']}")
+        ids.append(data["product"]["id"])
+        paths.append(get_path("nextjs-product", {"handle": f"zipf-{p}"}))
+    register()
+    json.dump(ids, open(f"{tmp}/zipf-ids.json", "w"))
+    with open(f"{tmp}/zipf.lua", "w") as f:
+        f.write(f'return {{ host = {json.dumps(store["domain"])}, token = {json.dumps(store["storefront_token"])},'
+                f' paths = {{{",".join(json.dumps(p) for p in paths)}}} }}\n')
+
+def zipf_write(seconds, seed):
+    """A merchant's edits while the trace runs: one product a second, drawn like the pages."""
+    import random, time
+    ids = json.load(open(f"{tmp}/zipf-ids.json"))
+    weights = [1 / (k + 1) for k in range(len(ids))]
+    draw = random.Random(seed)
+    update = open("schema/operations/admin/product_update.graphql", encoding="utf-8").read()
+    started, writes = time.monotonic(), 0
+    while time.monotonic() - started < seconds:
+        [product] = draw.choices(ids, weights)
+        data = admin(update, {"id": product, "input": {"title": f"Zipf Product, edit {writes}"}})["productUpdate"]
+        if data["userErrors"]:
+            sys.exit(f"productUpdate refused: {data['userErrors']}")
+        writes += 1
+        time.sleep(max(0.0, started + writes - time.monotonic()))
+    print(writes)
+
 if mode == "seed":
     seed(*map(int, sys.argv[5:10]))
+elif mode == "zipf-seed":
+    zipf_seed(int(sys.argv[5]))
+elif mode == "zipf-write":
+    zipf_write(float(sys.argv[5]), int(sys.argv[6]))
 else:
     register()
 PY
@@ -227,10 +297,13 @@ counters() { # metrics-url
 # the measured run (statements, round trips) and wrk's BENCH line (see bench/edge.lua).
 measure() { # url data-file
   local wrk=(wrk -t"$THREADS" -c"$CONNECTIONS" --timeout "$TIMEOUT" -s bench/edge.lua) before after
+
   local metrics="${1%%/api/*}/metrics"
-  BENCH_DATA="$2" BENCH_THREADS="$THREADS" "${wrk[@]}" -d"$WARMUP" "$1" >/dev/null
+  BENCH_DATA="$2" BENCH_THREADS="$THREADS" BENCH_ZIPF="${BENCH_ZIPF:-}" BENCH_SEED="${BENCH_SEED:-}" \
+    "${wrk[@]}" -d"$WARMUP" "$1" >/dev/null
   before="$(counters "$metrics")"
-  BENCH_DATA="$2" BENCH_THREADS="$THREADS" "${wrk[@]}" -d"$DURATION" --latency "$1" >"$TMP/wrk.out"
+  BENCH_DATA="$2" BENCH_THREADS="$THREADS" BENCH_ZIPF="${BENCH_ZIPF:-}" BENCH_SEED="${BENCH_SEED:-}" \
+    "${wrk[@]}" -d"$DURATION" --latency "$1" >"$TMP/wrk.out"
   after="$(counters "$metrics")"
   printf '%s\t' $(echo "$before $after" | awk '{ print $3 - $1, $4 - $2 }')
   grep '^BENCH' "$TMP/wrk.out" | cut -f2- || { cat "$TMP/wrk.out" >&2; exit 1; }
@@ -281,12 +354,31 @@ for backend in $BACKENDS; do
   stop_server "$VITRINE_PID"
 done
 
-# TODO(issue 12 item 7, scenario 4): the Zipf browse trace through Varnish. Another engineer is
-# writing deploy/varnish/vitrine.vcl; once it is on this branch, start varnishd with it in front
-# of a postgres-backend server here, replay the trace through it, and add its rows with
-# `row postgres "(4) Zipf browse via Varnish" varnish "$VARNISH_URL" "$TMP/zipf.lua"` (the
-# table and checks below take any row). Until then the results say it was not measured.
-VARNISH_NOTE="(4) Zipf browse trace through Varnish: NOT MEASURED (deploy/varnish/vitrine.vcl is not on this branch yet; TODO in bench/edge.sh)"
+# (4) The Zipf browse trace through Varnish (deploy/varnish/vitrine.vcl), on PostgreSQL and Redis
+# with the purge worker sending Varnish's xkey purges, while a merchant edits a Zipf-chosen
+# product every second. The warm-up fills Varnish with the head of the distribution; the long
+# tail's first requests are misses within the measured run, as they would be for a real CDN.
+ZIPF_NOTE=""
+if [[ "$SCENARIOS" == *" 4 "* ]]; then
+  ensure_varnish
+  psql -Atc "select 1 from pg_database where datname = '$DB'" postgres | grep -q 1 || createdb "$DB"
+  VARNISH_PORT="$(free_port)"
+  ZIPF_DOMAIN="zipf-$RUN_ID.test"
+  VITRINE_CDN_PURGE_KIND=varnish VITRINE_CDN_PURGE_URL="http://127.0.0.1:$VARNISH_PORT/" start_vitrine postgres on
+  start_varnish "$VARNISH_PORT" "$VITRINE_PORT" "$TMP/varnish"
+  vitrine_cli postgres store create --name Zipf --domain "$ZIPF_DOMAIN" --json >"$TMP/zipf-store.json"
+  echo "postgres: seeding $ZIPF_PRODUCTS products for the Zipf trace..." >&2
+  python3 "$TMP/setup.py" zipf-seed "$TMP" zipf "127.0.0.1:$VITRINE_PORT" "$ZIPF_PRODUCTS"
+  python3 "$TMP/setup.py" zipf-write "$TMP" zipf "127.0.0.1:$VITRINE_PORT" \
+    "$(( ${ZIPF_WARMUP%s} + ${DURATION%s} + 2 ))" "$ZIPF_SEED" >"$TMP/zipf-writes" &
+  WRITER=$!
+  WARMUP="$ZIPF_WARMUP" BENCH_ZIPF="$ZIPF_S" BENCH_SEED="$ZIPF_SEED" \
+    row postgres "(4) Zipf($ZIPF_S) $ZIPF_PRODUCTS, via Varnish" cdn "http://127.0.0.1:$VARNISH_PORT/api/2025-01/graphql.json" "$TMP/zipf.lua"
+  wait "$WRITER" || { echo "the merchant's writes failed" >&2; exit 1; }
+  ZIPF_NOTE="(4) during the measured run and its warm-up, a merchant updated $(cat "$TMP/zipf-writes") products (1/s, Zipf-chosen), each purged from Varnish by the worker; hits = Varnish's (X-Cache: HIT)"
+  stop_varnish
+  stop_server "$VITRINE_PID"
+fi
 
 mkdir -p bench/results
 RESULTS="bench/results/edge-$(date +%Y-%m-%d-%H%M%S).txt"
@@ -329,6 +421,9 @@ RESULTS="bench/results/edge-$(date +%Y-%m-%d-%H%M%S).txt"
         if (name[i] ~ /^\(1\).*getProduct/)
           printf "target (%s) cached product page >= 50%% of baseline requests/s and p99 < 5 ms: %s (%.1f%%, p99 %.2f ms)\n",
             backend[i], rps[i] >= brps / 2 && p99[i] < 5 ? "met" : "MISSED", 100 * rps[i] / brps, p99[i]
+        if (name[i] ~ /^\(4\)/)
+          printf "target (%s) Zipf trace through Varnish, 1 write/s: hit ratio >= 95%%: %s (%.1f%%)\n", backend[i],
+            hits[i] >= 0.95 * n[i] ? "met" : "MISSED", 100 * hits[i] / (n[i] > 0 ? n[i] : 1)
         if (name[i] ~ /^\(2\)/)
           printf "target (%s) cache off >= 2,000 pages/s%s: %s (%.0f/s)\n", backend[i],
             backend[i] == "postgres" ? "" : " (set for PostgreSQL; reported)", rps[i] >= 2000 ? "met" : "MISSED", rps[i]
@@ -340,7 +435,7 @@ RESULTS="bench/results/edge-$(date +%Y-%m-%d-%H%M%S).txt"
         if (cache[i] == "off" && hits[i] > 0) printf "FAILED: %s %s: %d cache hits with the cache off\n", backend[i], name[i], hits[i]
       }
     }' "$ROWS"
-  echo "$VARNISH_NOTE"
+  [[ -z "$ZIPF_NOTE" ]] || echo "$ZIPF_NOTE"
 } | tee "$RESULTS"
 echo "(written to $RESULTS)"
 ! grep -q '^FAILED' "$RESULTS"

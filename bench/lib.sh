@@ -1,11 +1,30 @@
 # Shell functions the load benchmarks share (sourced by bench/cart.sh, checkout.sh and edge.sh;
 # not run on its own). Each benchmark keeps its own knobs, setup and table.
 
+# Installs Debian packages (as root, or through sudo), updating the package lists only if needed.
+apt_install() { # package...
+  local as_root=()
+  [[ $(id -u) == 0 ]] || as_root=(sudo)
+  "${as_root[@]}" apt-get install -y -q "$@" >/dev/null ||
+    { "${as_root[@]}" apt-get update -q && "${as_root[@]}" apt-get install -y -q "$@"; }
+}
+
 # Installs wrk (the Debian package) when it is missing.
-ensure_wrk() {
-  command -v wrk >/dev/null && return 0
-  as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get install -y -q wrk >/dev/null || { as_root apt-get update -q && as_root apt-get install -y -q wrk; }
+ensure_wrk() { command -v wrk >/dev/null || apt_install wrk; }
+
+# Builds the release binaries (in the target directory .ci/run uses, unless CARGO_TARGET_DIR
+# names another) and names this run: BIN (the binaries' directory), RUN_ID, DB (a database
+# name), DOMAIN (a store's), TMP (a fresh directory) and SERVERS (the pids to stop on exit).
+prepare_run() {
+  ensure_wrk
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vitrine-target}"
+  cargo build --release --quiet -p vitrine -p vitrine-bench-baseline
+  BIN="$CARGO_TARGET_DIR/release"
+  RUN_ID="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+  DB="vitrine_bench_$RUN_ID"
+  DOMAIN="bench-$RUN_ID.test"
+  TMP="$(mktemp -d)"
+  SERVERS=()
 }
 
 # A TCP port free on 127.0.0.1 right now.

@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-30}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vitrine-target}"
 cargo build --release --quiet
-BIN="${CARGO_TARGET_DIR:-target}/release/vitrine"
+BIN="$CARGO_TARGET_DIR/release/vitrine"
 TMP="$(mktemp -d)"
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
