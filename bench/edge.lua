@@ -12,7 +12,8 @@
 -- collection (an unknown handle answers null, not an error). Where it came from is counted: a
 -- caching proxy's `X-Cache` (Varnish's, deploy/varnish/vitrine.vcl: HIT counts as HIT-LOCAL,
 -- MISS as MISS, whatever the origin answered it from) or else the origin's `x-vitrine-cache`
--- (HIT-LOCAL, HIT-SHARED, MISS, or none, as from the baseline). done() prints one BENCH line
+-- (HIT-LOCAL, HIT-SHARED, MISS, or none, as from the baseline); with BENCH_PROXIED=1 an answer
+-- without `X-Cache` did not come through the proxy and fails. done() prints one BENCH line
 -- that edge.sh parses: requests, requests/s, p50 ms, p99 ms, failures, HIT-LOCAL, HIT-SHARED,
 -- MISS, mean response bytes (headers included), first failure.
 
@@ -27,6 +28,7 @@ function init(args)
   end
   local share = math.floor(#requests / tonumber(os.getenv("BENCH_THREADS") or "1"))
   next_request = (id * share) % #requests
+  proxied = os.getenv("BENCH_PROXIED") == "1"
   local zipf = tonumber(os.getenv("BENCH_ZIPF") or "")
   if zipf then
     math.randomseed(tonumber(os.getenv("BENCH_SEED") or "1") * 1000 + id)
@@ -61,6 +63,7 @@ end
 
 function response(status, headers, body)
   local source = headers["X-Cache"] or headers["x-cache"]
+  local proxy_missed = proxied and not source
   if source then
     source = source == "HIT" and "HIT-LOCAL" or "MISS"
   else
@@ -73,11 +76,12 @@ function response(status, headers, body)
   elseif source == "MISS" then
     miss = miss + 1
   end
-  if status ~= 200 or body:find('"errors"', 1, true) or body:find('"product":null', 1, true)
+  if proxy_missed or status ~= 200 or body:find('"errors"', 1, true) or body:find('"product":null', 1, true)
       or body:find('"collection":null', 1, true) then
     failures = failures + 1
     if first_failure == "" then
-      first_failure = status .. " " .. body:sub(1, 300):gsub("%s+", " ")
+      first_failure = (proxy_missed and "no X-Cache (not through the proxy): " or "") .. status .. " "
+        .. body:sub(1, 300):gsub("%s+", " ")
     end
   end
 end

@@ -64,8 +64,9 @@ impl LocalTier {
         let entries = moka::future::Cache::builder()
             .max_capacity(capacity_bytes)
             .weigher(|_key: &ResponseKey, entry: &Arc<Entry>| {
+                // The tags, and the three headers that list them once it was sent.
                 let tags: usize = entry.rendered.tags.iter().map(String::len).sum();
-                u32::try_from(entry.rendered.body.len() + tags + 128).unwrap_or(u32::MAX)
+                u32::try_from(entry.rendered.body.len() + 4 * tags + 256).unwrap_or(u32::MAX)
             })
             .expire_after(ByLifetime)
             .support_invalidation_closures()
