@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use vitrine::stores::CreatedStore;
 
+use super::rows_of_store;
 use super::varnish::{Varnish, free_port};
 use crate::carts::create_cart;
+use crate::checkout::eventually;
 use crate::helpers::{As, Backend, TestApp, create_store, spawn_app_with};
 
 const PRODUCT_UPDATE: &str =
@@ -74,6 +76,21 @@ pub async fn get(
     }
 }
 
+/// Waits until the worker has sent Varnish every purge the stores' writes so far owe: a purge
+/// that lands after a test's first read would drop the entry that test expects to hit.
+pub async fn purges_sent(app: &TestApp, stores: &[&CreatedStore]) {
+    eventually(Duration::from_secs(10), "the writes' purges", || async {
+        for store in stores {
+            let rows = rows_of_store(app, store.store_id).await;
+            if rows.iter().any(|row| row.cdn_purged_at.is_none()) {
+                return false;
+            }
+        }
+        true
+    })
+    .await;
+}
+
 async fn title_of(app: &TestApp, varnish: &Varnish, store: &CreatedStore) -> Answer {
     let variables = json!({ "handle": "edge-tee" });
     get(&app.client(), varnish, store, PRODUCT_TITLE, variables).await
@@ -83,6 +100,7 @@ async fn title_of(app: &TestApp, varnish: &Varnish, store: &CreatedStore) -> Ans
 async fn a_catalog_read_through_varnish_is_a_miss_and_then_hits() {
     let (app, varnish) = app_behind_varnish(Backend::Postgres).await;
     app.create_product(json!({ "title": "Edge Tee" })).await;
+    purges_sent(&app, &[&app.store]).await;
 
     let first = title_of(&app, &varnish, &app.store).await;
     assert_eq!(first.cache, "MISS", "{first:?}");
@@ -99,6 +117,7 @@ async fn a_catalog_read_through_varnish_is_a_miss_and_then_hits() {
 async fn a_product_update_is_seen_through_varnish_within_a_second() {
     let (app, varnish) = app_behind_varnish(Backend::Postgres).await;
     let product = app.create_product(json!({ "title": "Edge Tee" })).await;
+    purges_sent(&app, &[&app.store]).await;
     title_of(&app, &varnish, &app.store).await;
     let cached = title_of(&app, &varnish, &app.store).await;
     assert_eq!(cached.cache, "HIT", "{cached:?}");
@@ -157,6 +176,7 @@ async fn two_stores_asking_the_same_url_through_varnish_never_share_an_entry() {
         .await;
     assert_eq!(status, 200, "{body}");
     let theirs_id = body["data"]["productCreate"]["product"]["id"].clone();
+    purges_sent(&app, &[&app.store, &other]).await;
 
     let ours = title_of(&app, &varnish, &app.store).await;
     let theirs = title_of(&app, &varnish, &other).await;
