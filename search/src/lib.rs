@@ -1,0 +1,21 @@
+//! Search for Vitrine: what is indexed (`document`), what a shopper asks (`query`), what comes
+//! back (`results`), and the `SearchBackend` every engine implements (Meilisearch in production,
+//! Tantivy on the embedded default), held to one conformance suite. This crate knows nothing of
+//! the database or of GraphQL: the server turns its rows into documents and its GraphQL
+//! arguments into queries.
+//!
+//! Every document and every query names its store; a backend must never return a document of
+//! another store, whatever the query holds.
+
+pub mod backend;
+pub mod document;
+pub mod query;
+pub mod results;
+pub mod typos;
+
+pub use backend::{Health, SearchBackend};
+pub use document::{ContentDocument, ContentKind, ProductDocument, VariantDocument};
+pub use query::{
+    Filter, FilterGroup, Page, SearchQuery, SortKey, SuggestQuery, UnavailableProducts,
+};
+pub use results::{FacetCount, FacetValue, Hit, SearchResults, Suggestion};
