@@ -3,9 +3,9 @@
 //! Filters follow Shopify's storefront filtering: values of one filter group are alternatives
 //! (red or blue), groups narrow each other (red or blue, and in stock). Facet counts of a group
 //! apply every other group's filters but not its own (`SearchQuery::filters_outside`), so
-//! choosing "red" still shows how many blue ones there are. Unlike the SQL path's
-//! `catalog::filters` today, each option name is its own group (color and size narrow each
-//! other); that path is to take these filters when it becomes the fallback of the backends.
+//! choosing "red" still shows how many blue ones there are. The SQL path (`catalog::filters`)
+//! takes these filters too, but groups every variant option together for now; here each option
+//! name is its own group (color and size narrow each other), as on Shopify.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -13,13 +13,14 @@ use uuid::Uuid;
 use crate::document::ContentKind;
 
 /// One filter, as Shopify's `ProductFilter` spells them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Filter {
     Available(bool),
-    /// Inclusive bounds on a variant's price; either may be open.
+    /// Inclusive bounds on a variant's price in minor units, like `VariantDocument::price`;
+    /// either may be open.
     Price {
-        min: Option<f64>,
-        max: Option<f64>,
+        min: Option<i64>,
+        max: Option<i64>,
     },
     ProductType(String),
     Vendor(String),

@@ -12,25 +12,11 @@ use uuid::Uuid;
 
 use super::search_query::{Field, Term};
 
-/// One storefront filter.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProductFilter {
-    Available(bool),
-    /// A variant priced within the bounds, in minor units.
-    Price {
-        min: Option<i64>,
-        max: Option<i64>,
-    },
-    ProductType(String),
-    Vendor(String),
-    Tag(String),
-    VariantOption {
-        name: String,
-        value: String,
-    },
-}
+/// One storefront filter: the search crate's, shared by both paths.
+pub use search::Filter as ProductFilter;
 
-/// The group a filter belongs to; filters of one group are ORed.
+/// The group a filter belongs to here; filters of one group are ORed. (Unlike
+/// `search::FilterGroup`, every variant option is one group on this path.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterGroup {
     Available,
@@ -42,43 +28,42 @@ pub enum FilterGroup {
     VariantOption,
 }
 
-impl ProductFilter {
-    pub fn group(&self) -> FilterGroup {
-        match self {
-            ProductFilter::Available(_) => FilterGroup::Available,
-            ProductFilter::Price { .. } => FilterGroup::Price,
-            ProductFilter::ProductType(_) => FilterGroup::ProductType,
-            ProductFilter::Vendor(_) => FilterGroup::Vendor,
-            ProductFilter::Tag(_) => FilterGroup::Tag,
-            ProductFilter::VariantOption { .. } => FilterGroup::VariantOption,
-        }
+fn group_of(filter: &ProductFilter) -> FilterGroup {
+    match filter {
+        ProductFilter::Available(_) => FilterGroup::Available,
+        ProductFilter::Price { .. } => FilterGroup::Price,
+        ProductFilter::ProductType(_) => FilterGroup::ProductType,
+        ProductFilter::Vendor(_) => FilterGroup::Vendor,
+        ProductFilter::Tag(_) => FilterGroup::Tag,
+        ProductFilter::VariantOption { .. } => FilterGroup::VariantOption,
     }
+}
 
-    fn condition(&self, store_id: Uuid) -> Expr {
-        match self {
-            ProductFilter::Available(true) => Expr::exists(available_variant(store_id)),
-            ProductFilter::Available(false) => Expr::exists(available_variant(store_id)).not(),
-            ProductFilter::Price { min, max } => {
-                let mut variant = variant_of_product(store_id);
-                let price = Expr::col((ProductVariant, product_variant::Column::PriceMinor));
-                if let Some(min) = min {
-                    variant.and_where(price.clone().gte(*min));
-                }
-                if let Some(max) = max {
-                    variant.and_where(price.lte(*max));
-                }
-                Expr::exists(variant)
+/// The SQL condition of one filter.
+fn condition_of(filter: &ProductFilter, store_id: Uuid) -> Expr {
+    match filter {
+        ProductFilter::Available(true) => Expr::exists(available_variant(store_id)),
+        ProductFilter::Available(false) => Expr::exists(available_variant(store_id)).not(),
+        ProductFilter::Price { min, max } => {
+            let mut variant = variant_of_product(store_id);
+            let price = Expr::col((ProductVariant, product_variant::Column::PriceMinor));
+            if let Some(min) = min {
+                variant.and_where(price.clone().gte(*min));
             }
-            ProductFilter::ProductType(value) => {
-                equals_ignoring_case(Expr::col((Product, product::Column::ProductType)), value)
+            if let Some(max) = max {
+                variant.and_where(price.lte(*max));
             }
-            ProductFilter::Vendor(value) => {
-                equals_ignoring_case(Expr::col((Product, product::Column::Vendor)), value)
-            }
-            ProductFilter::Tag(tag) => Expr::exists(tag_of_product(store_id, tag, false)),
-            ProductFilter::VariantOption { name, value } => {
-                Expr::exists(option_value(store_id, name, value))
-            }
+            Expr::exists(variant)
+        }
+        ProductFilter::ProductType(value) => {
+            equals_ignoring_case(Expr::col((Product, product::Column::ProductType)), value)
+        }
+        ProductFilter::Vendor(value) => {
+            equals_ignoring_case(Expr::col((Product, product::Column::Vendor)), value)
+        }
+        ProductFilter::Tag(tag) => Expr::exists(tag_of_product(store_id, tag, false)),
+        ProductFilter::VariantOption { name, value } => {
+            Expr::exists(option_value(store_id, name, value))
         }
     }
 }
@@ -92,15 +77,15 @@ pub fn filters_condition(
     let mut all = Condition::all();
     let mut groups: Vec<FilterGroup> = Vec::new();
     for filter in filters {
-        let group = filter.group();
+        let group = group_of(filter);
         if Some(&group) != except && !groups.contains(&group) {
             groups.push(group);
         }
     }
     for group in groups {
         let mut any = Condition::any();
-        for filter in filters.iter().filter(|f| f.group() == group) {
-            any = any.add(filter.condition(store_id));
+        for filter in filters.iter().filter(|f| group_of(f) == group) {
+            any = any.add(condition_of(filter, store_id));
         }
         all = all.add(any);
     }
@@ -126,9 +111,10 @@ fn term_condition(store_id: Uuid, term: &Term) -> Expr {
         Field::ProductType => matches(product::Column::ProductType),
         Field::Handle => matches(product::Column::Handle),
         Field::Tag => Expr::exists(tag_of_product(store_id, &term.value, term.prefix)),
-        Field::AvailableForSale => {
-            ProductFilter::Available(term.value.eq_ignore_ascii_case("true")).condition(store_id)
-        }
+        Field::AvailableForSale => condition_of(
+            &ProductFilter::Available(term.value.eq_ignore_ascii_case("true")),
+            store_id,
+        ),
         Field::Text => {
             let pattern = contains_pattern(&term.value);
             let like = |c: product::Column| {
