@@ -105,7 +105,9 @@ async fn target(relay: &Relay, lease: &Lease) -> Result<Option<Target>> {
 
 /// Records how the attempt at `head` went and renews the lease; false when the lease was lost.
 /// The update counts on the attempts it read, so an attempt is recorded once even if a lapsed
-/// lease let two instances send it.
+/// lease let two instances send it. The lease is renewed first: locking the subscription before
+/// its delivery is the order a subscription's deletion takes (its row, then the deliveries it
+/// cascades to), so the two wait for each other instead of deadlocking.
 async fn record(
     relay: &Relay,
     lease: &Lease,
@@ -123,6 +125,7 @@ async fn record(
     let wait = retry::delay(attempts as u32, options.retry_base, options.retry_max);
     let next_attempt_at = now + chrono::Duration::from_std(wait).unwrap_or_default();
     let tx = relay.db.begin().await?;
+    let kept = lease::renew(&tx, lease, options.lease()).await?;
     let mut update = WebhookDelivery::update_many()
         .col_expr(
             webhook_delivery::Column::Status,
@@ -158,7 +161,6 @@ async fn record(
         .filter(webhook_delivery::Column::Attempts.eq(head.attempts))
         .exec(&tx)
         .await?;
-    let kept = lease::renew(&tx, lease, options.lease()).await?;
     tx.commit().await?;
     if status == DeliveryStatus::Failed {
         tracing::warn!(
