@@ -8,6 +8,7 @@ pub mod events;
 pub mod facets;
 pub mod filters;
 pub mod handle;
+pub mod html;
 pub mod listing;
 pub mod product_input;
 pub mod product_read;

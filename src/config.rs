@@ -94,6 +94,21 @@ pub struct Settings {
     pub response_cache_enabled: bool,
     /// The most response bytes this process keeps in its own cache.
     pub response_cache_megabytes: u64,
+    /// `http://…` of the Meilisearch server that serves search; empty for the embedded Tantivy
+    /// index in the data dir (`{data_dir}/search`, one server's own).
+    #[serde(default)]
+    pub meili_url: Option<String>,
+    /// Meilisearch's master key; searches then run under per-store tenant tokens.
+    #[serde(default)]
+    pub meili_key: Option<Secret>,
+    /// Put in front of the Meilisearch index names (`{prefix}_products`, `{prefix}_content`).
+    pub meili_index_prefix: String,
+    /// Where the embedded search index lives; `{data_dir}/search` when empty. One server's own:
+    /// run Meilisearch for several.
+    #[serde(default)]
+    pub search_index_dir: Option<PathBuf>,
+    /// How often, in seconds, the search indexer takes in the catalog's changes.
+    pub search_index_tick_seconds: f64,
 }
 
 /// A setting that must not be printed: `Debug` shows `[redacted]`.
@@ -126,7 +141,7 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
 }
 
-const ENVIRONMENT: [(&str, &str); 31] = [
+const ENVIRONMENT: [(&str, &str); 36] = [
     ("database_url", "DATABASE_URL"),
     ("redis_url", "REDIS_URL"),
     ("redis_key_prefix", "VITRINE_REDIS_KEY_PREFIX"),
@@ -185,6 +200,14 @@ const ENVIRONMENT: [(&str, &str); 31] = [
         "response_cache_megabytes",
         "VITRINE_RESPONSE_CACHE_MEGABYTES",
     ),
+    ("meili_url", "MEILI_URL"),
+    ("meili_key", "MEILI_KEY"),
+    ("meili_index_prefix", "VITRINE_MEILI_INDEX_PREFIX"),
+    ("search_index_dir", "VITRINE_SEARCH_INDEX_DIR"),
+    (
+        "search_index_tick_seconds",
+        "VITRINE_SEARCH_INDEX_TICK_SECONDS",
+    ),
 ];
 
 impl Settings {
@@ -220,6 +243,8 @@ impl Settings {
             .set_default("cdn_purge_retry_max_seconds", 300.0)?
             .set_default("response_cache_enabled", true)?
             .set_default("response_cache_megabytes", 256)?
+            .set_default("meili_index_prefix", "vitrine")?
+            .set_default("search_index_tick_seconds", 0.2)?
             .add_source(config::File::from(file.as_path()).required(false));
         for (key, variable) in ENVIRONMENT {
             let value = std::env::var(variable).ok().filter(|v| !v.is_empty());

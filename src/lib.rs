@@ -42,6 +42,8 @@ pub mod payments;
 /// Checkout totals: subtotal, discounts, shipping and tax.
 pub mod pricing;
 /// The demo store and its catalog.
+/// Search for the storefront: the search backend, its indexer and the database fallback.
+pub mod product_search;
 pub mod seed;
 /// Building and running the application.
 pub mod startup;

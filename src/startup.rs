@@ -21,6 +21,7 @@ use crate::db::{self, Database};
 use crate::http::warm::{self, WarmJob, Warmed, Warmer};
 use crate::http::{self, HttpState};
 use crate::payments::{self, PaymentGateway, reconcile};
+use crate::product_search::ProductSearch;
 use crate::stores::Store;
 use crate::tenancy::Resolutions;
 use crate::workers::{self, Purger, Relay, Ticks, purge, relay};
@@ -39,6 +40,8 @@ pub struct AppState {
     pub stripe_webhook_secret: Option<Secret>,
     /// Pre-warms the response cache (`cacheWarm`).
     pub warmer: Warmer,
+    /// The search backend; `None` when it could not be opened (the database answers).
+    pub search: Option<ProductSearch>,
 }
 
 pub struct Application {
@@ -48,6 +51,8 @@ pub struct Application {
     relay: Relay,
     purger: Purger,
     warm_jobs: mpsc::UnboundedReceiver<WarmJob>,
+    /// How often the search indexer runs.
+    search_tick: Duration,
 }
 
 impl Application {
@@ -87,6 +92,11 @@ impl Application {
             purge_options(settings)?,
         );
         let (warmer, warm_jobs) = Warmer::new();
+        let search = ProductSearch::connect(settings, &db).await;
+        let search_tick = seconds(
+            settings.search_index_tick_seconds,
+            "search_index_tick_seconds",
+        )?;
         Ok(Application {
             relay,
             purger,
@@ -100,8 +110,10 @@ impl Application {
                 checkout,
                 stripe_webhook_secret: settings.stripe_webhook_secret.clone(),
                 warmer,
+                search,
             },
             ticks,
+            search_tick,
         })
     }
 
@@ -126,6 +138,10 @@ impl Application {
             self.ticks,
             self.relay,
             self.purger,
+            self.state
+                .search
+                .as_ref()
+                .map(|search| (search.indexer().clone(), self.search_tick)),
         );
         let state = HttpState::new(self.state);
         // The warmer holds the state (and so the sender of its own jobs): it ends when this

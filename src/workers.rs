@@ -1,6 +1,7 @@
 //! Background work every server runs: releasing expired stock holds, completing checkouts and
 //! payments left half done, reconciling payments with the gateway, relaying outbox events to
-//! webhook subscribers (`relay`), and purging the caches of what writes changed (`purge`). Each
+//! webhook subscribers (`relay`), purging the caches of what writes changed (`purge`), and
+//! keeping the search index in step with the catalog (`product_search::indexer`). Each
 //! worker wakes on its tick and takes its work with
 //! `FOR UPDATE SKIP LOCKED`, an advisory lock or a lease, so any number of servers can run them
 //! together.
@@ -20,6 +21,7 @@ use crate::checkout::{self, Checkout};
 use crate::db::Database;
 use crate::error::Result;
 use crate::payments::reconcile;
+use crate::product_search::Indexer;
 
 pub use purge::Purger;
 pub use relay::Relay;
@@ -75,10 +77,17 @@ pub fn spawn(
     ticks: Ticks,
     relay: Relay,
     purger: Purger,
+    indexer: Option<(Indexer, Duration)>,
 ) -> Workers {
     let stop_relay = CancellationToken::new();
     let mut periodic = spawn_periodic(db, checkout, ticks);
     periodic.extend(spawn_purge(purger));
+    if let Some((indexer, tick)) = indexer {
+        periodic.push(tokio::spawn(every(tick, "search indexer", move || {
+            let indexer = indexer.clone();
+            async move { indexer.pass().await }
+        })));
+    }
     Workers {
         periodic,
         relay: Some(tokio::spawn(relay.run(stop_relay.clone()))),

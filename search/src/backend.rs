@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use crate::document::{ContentDocument, ProductDocument};
-use crate::query::{SearchQuery, SuggestQuery};
-use crate::results::{SearchResults, Suggestion};
+use crate::document::{ContentDocument, ContentKind, ProductDocument};
+use crate::query::{Page, SearchQuery, SuggestQuery};
+use crate::results::{Hit, SearchResults, Suggestions};
+use crate::suggest;
 
 /// Whether a backend can answer now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +28,54 @@ pub trait SearchBackend: Send + Sync {
     async fn delete(&self, store_id: Uuid, ids: &[Uuid]) -> anyhow::Result<()>;
     /// A page of products with the facet counts the query asks for.
     async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults>;
-    /// Suggestions for what the shopper is typing.
-    async fn suggest(&self, query: &SuggestQuery) -> anyhow::Result<Vec<Suggestion>>;
+    /// Content of one kind whose title or body matches `text` (the last word as a prefix).
+    async fn search_content(
+        &self,
+        store_id: Uuid,
+        kind: ContentKind,
+        text: &str,
+        limit: usize,
+    ) -> anyhow::Result<Vec<Hit>>;
+    /// Every indexed document of the store (products and content) with its digest
+    /// (`ProductDocument::digest`), for the reconciliation check.
+    async fn digests(&self, store_id: Uuid) -> anyhow::Result<Vec<(Uuid, String)>>;
     async fn health(&self) -> Health;
+    /// How far the index has taken in the catalog's changes (an indexer's own measure, in
+    /// milliseconds since the epoch), kept with the index; `None` for an index never filled.
+    async fn watermark(&self) -> anyhow::Result<Option<i64>>;
+    async fn set_watermark(&self, millis: i64) -> anyhow::Result<()>;
+
+    /// Suggestions for what the shopper is typing: products and content matching it as a
+    /// prefix, and completed queries drawn from the matching products' titles.
+    async fn suggest(&self, query: &SuggestQuery) -> anyhow::Result<Suggestions> {
+        let mut suggestions = Suggestions::default();
+        if query.products || query.queries {
+            let products = self
+                .search(&SearchQuery {
+                    prefix: true,
+                    unavailable: query.unavailable,
+                    page: Page {
+                        offset: 0,
+                        limit: query.limit.max(suggest::TITLES_READ),
+                    },
+                    ..SearchQuery::new(query.store_id, query.text.clone())
+                })
+                .await?;
+            if query.queries {
+                suggestions.queries = suggest::queries(&query.text, &products.hits, query.limit);
+            }
+            if query.products {
+                suggestions.products = products.hits.into_iter().take(query.limit).collect();
+            }
+        }
+        for kind in &query.content {
+            let hits = self
+                .search_content(query.store_id, *kind, &query.text, query.limit)
+                .await?;
+            suggestions
+                .content
+                .extend(hits.into_iter().map(|hit| (*kind, hit)));
+        }
+        Ok(suggestions)
+    }
 }

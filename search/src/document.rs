@@ -2,7 +2,15 @@
 //! collections, pages and articles for predictive search.
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+/// A short fingerprint of what a document says, for the reconciliation check: an indexed
+/// document whose digest differs from its row's is stale.
+fn digest_of(document: &impl Serialize) -> String {
+    let bytes = serde_json::to_vec(document).expect("a document serializes");
+    hex::encode(&Sha256::digest(&bytes)[..8])
+}
 
 /// A product as search sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,8 +26,8 @@ pub struct ProductDocument {
     pub vendor: String,
     pub product_type: String,
     pub tags: Vec<String>,
-    /// The handles of the collections holding it.
-    pub collections: Vec<String>,
+    /// The ids of the collections holding it.
+    pub collections: Vec<Uuid>,
     pub variants: Vec<VariantDocument>,
     /// Units sold, for ranking and the best-selling sort (more sells better).
     pub units_sold: i64,
@@ -45,6 +53,10 @@ impl ProductDocument {
     /// Whether any variant can be bought.
     pub fn is_available(&self) -> bool {
         self.variants.iter().any(|variant| variant.available)
+    }
+
+    pub fn digest(&self) -> String {
+        digest_of(self)
     }
 
     /// The lowest variant price, in minor units (0 for a product without variants).
@@ -75,6 +87,12 @@ pub struct ContentDocument {
     pub title: String,
     /// Plain text (no HTML).
     pub body: String,
+}
+
+impl ContentDocument {
+    pub fn digest(&self) -> String {
+        digest_of(self)
+    }
 }
 
 #[cfg(test)]

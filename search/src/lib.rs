@@ -1,16 +1,20 @@
-//! Search for Vitrine: what is indexed (`document`), what a shopper asks (`query`), what comes
-//! back (`results`), and the `SearchBackend` every engine implements (Meilisearch in production,
-//! Tantivy on the embedded default), held to one conformance suite. This crate knows nothing of
-//! the database or of GraphQL: the server turns its rows into documents and its GraphQL
-//! arguments into queries.
+//! Search for Vitrine: what is indexed (`document`), what a shopper asks (`query`, `text`), what
+//! comes back (`results`), and the `SearchBackend` every engine implements (Meilisearch in
+//! production, Tantivy on the embedded default), held to one conformance suite
+//! (`tests/conformance`). This crate knows nothing of the database or of GraphQL: the server
+//! turns its rows into documents and its GraphQL arguments into queries.
 //!
 //! Every document and every query names its store; a backend must never return a document of
 //! another store, whatever the query holds.
 
 pub mod backend;
 pub mod document;
+pub mod meilisearch;
 pub mod query;
 pub mod results;
+pub mod suggest;
+pub mod tantivy;
+pub mod text;
 pub mod typos;
 
 pub use backend::{Health, SearchBackend};
@@ -18,4 +22,5 @@ pub use document::{ContentDocument, ContentKind, ProductDocument, VariantDocumen
 pub use query::{
     Filter, FilterGroup, Page, SearchQuery, SortKey, SuggestQuery, UnavailableProducts,
 };
-pub use results::{FacetCount, FacetValue, Hit, SearchResults, Suggestion};
+pub use results::{FacetCount, FacetValue, Hit, QuerySuggestion, SearchResults, Suggestions};
+pub use text::ShopperText;

@@ -87,14 +87,17 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchQuery {
     pub store_id: Uuid,
+    /// Only products of this collection (a collection's product listing).
+    pub collection: Option<Uuid>,
     /// Words to match, typos tolerated; `-word` excludes, `"a phrase"` matches as written. Empty
     /// matches every product.
     pub text: String,
     /// Whether the last word also matches as a prefix (as the shopper types).
     pub prefix: bool,
     pub filters: Vec<Filter>,
-    /// The facets to count.
-    pub facets: Vec<FilterGroup>,
+    /// Whether to count facets: availability, the price range, product types, vendors, tags and
+    /// every option name found.
+    pub facets: bool,
     pub sort: SortKey,
     pub reverse: bool,
     pub unavailable: UnavailableProducts,
@@ -102,6 +105,25 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
+    /// Every product of the store matching `text`, by relevance, the first ten.
+    pub fn new(store_id: Uuid, text: impl Into<String>) -> SearchQuery {
+        SearchQuery {
+            store_id,
+            collection: None,
+            text: text.into(),
+            prefix: false,
+            filters: vec![],
+            facets: false,
+            sort: SortKey::Relevance,
+            reverse: false,
+            unavailable: UnavailableProducts::Show,
+            page: Page {
+                offset: 0,
+                limit: 10,
+            },
+        }
+    }
+
     /// The filters of every group but `group`: what a facet's counts apply.
     pub fn filters_outside(&self, group: &FilterGroup) -> Vec<&Filter> {
         self.filters
@@ -112,17 +134,24 @@ impl SearchQuery {
 
     /// The filters grouped: alternatives within a group, groups ANDed; groups in a stable order.
     pub fn filter_groups(&self) -> Vec<(FilterGroup, Vec<&Filter>)> {
-        let mut groups: Vec<(FilterGroup, Vec<&Filter>)> = Vec::new();
-        for filter in &self.filters {
-            let group = filter.group();
-            match groups.iter_mut().find(|(known, _)| *known == group) {
-                Some((_, members)) => members.push(filter),
-                None => groups.push((group, vec![filter])),
-            }
-        }
+        let all: Vec<&Filter> = self.filters.iter().collect();
+        let mut groups = grouped(&all);
         groups.sort_by(|a, b| a.0.cmp(&b.0));
         groups
     }
+}
+
+/// `filters` by group, groups in the order of their first filter.
+pub fn grouped<'a>(filters: &[&'a Filter]) -> Vec<(FilterGroup, Vec<&'a Filter>)> {
+    let mut groups: Vec<(FilterGroup, Vec<&Filter>)> = Vec::new();
+    for filter in filters {
+        let group = filter.group();
+        match groups.iter_mut().find(|(known, _)| *known == group) {
+            Some((_, members)) => members.push(filter),
+            None => groups.push((group, vec![filter])),
+        }
+    }
+    groups
 }
 
 /// Suggestions as a shopper types (predictive search).
@@ -134,6 +163,8 @@ pub struct SuggestQuery {
     pub limit: usize,
     pub products: bool,
     pub content: Vec<ContentKind>,
+    /// Whether to suggest completed queries.
+    pub queries: bool,
     pub unavailable: UnavailableProducts,
 }
 
@@ -143,18 +174,8 @@ mod tests {
 
     fn query(filters: Vec<Filter>) -> SearchQuery {
         SearchQuery {
-            store_id: Uuid::nil(),
-            text: String::new(),
-            prefix: false,
             filters,
-            facets: vec![],
-            sort: SortKey::Relevance,
-            reverse: false,
-            unavailable: UnavailableProducts::Show,
-            page: Page {
-                offset: 0,
-                limit: 10,
-            },
+            ..SearchQuery::new(Uuid::nil(), "")
         }
     }
 

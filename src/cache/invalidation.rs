@@ -22,6 +22,15 @@ const OWN_WRITES_GRACE: chrono::Duration = chrono::Duration::seconds(5);
 
 /// Owes a purge of `tags` (duplicates dropped); no row when there are none.
 pub async fn record(db: &impl ConnectionTrait, store: &Store, tags: Vec<String>) -> Result<()> {
+    record_for(db, store.id, tags).await
+}
+
+/// `record`, for a store known by its id.
+pub async fn record_for(
+    db: &impl ConnectionTrait,
+    store_id: Uuid,
+    tags: Vec<String>,
+) -> Result<()> {
     let tags = distinct(tags);
     if tags.is_empty() {
         return Ok(());
@@ -35,7 +44,7 @@ pub async fn record(db: &impl ConnectionTrait, store: &Store, tags: Vec<String>)
     };
     cache_invalidation::ActiveModel {
         id: Set(id),
-        store_id: Set(store.id),
+        store_id: Set(store_id),
         tags: Set(tags.join(" ")),
         created_at: Set(now),
         origin_due_at: Set(origin_due_at),

@@ -12,6 +12,7 @@
 //! | a stock change that flips `availableForSale` | `variant`, its `product`, `products`          |
 //! | collection create, update, delete, members   | `collection`, `collections`, `products`       |
 //! | menu, page, store settings                   | `store` (every response of the store)         |
+//! | the search index taking any of these in      | `search` of the store                         |
 //!
 //! Entity ids are UUIDs, unique across stores, so an entity tag never names two stores' data.
 //! Tags are short (35 characters) so a page of 250 products fits a CDN's 16 KB header limit.
@@ -27,6 +28,12 @@ pub fn store(store_id: Uuid) -> String {
 /// none.
 pub fn products(store_id: Uuid) -> String {
     format!("st-{}-products", store_id.simple())
+}
+
+/// Responses the search index answered: purged when the index takes a change in, which is after
+/// the write's own purge.
+pub fn search(store_id: Uuid) -> String {
+    format!("st-{}-search", store_id.simple())
 }
 
 /// Responses that list the store's collections or looked one up and found none.
@@ -46,21 +53,44 @@ pub fn collection(collection_id: Uuid) -> String {
     format!("co-{}", collection_id.simple())
 }
 
-/// Whether `tag` is one these functions make: what a purge request may name.
-pub fn is_valid(tag: &str) -> bool {
-    let Some((kind, rest)) = tag.split_once('-') else {
-        return false;
-    };
+/// A tag read back: what it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    Store(Uuid),
+    Products(Uuid),
+    Collections(Uuid),
+    Search(Uuid),
+    Product(Uuid),
+    Variant(Uuid),
+    Collection(Uuid),
+}
+
+/// What `tag` names, if it is one these functions make.
+pub fn parse(tag: &str) -> Option<Tag> {
+    let (kind, rest) = tag.split_once('-')?;
     let (id, suffix) = match rest.split_once('-') {
         Some((id, suffix)) => (id, Some(suffix)),
         None => (rest, None),
     };
-    let known_kind = match suffix {
-        None => matches!(kind, "st" | "pr" | "va" | "co"),
-        Some("products" | "collections") => kind == "st",
-        Some(_) => false,
-    };
-    known_kind && id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let id = Uuid::try_parse(id).ok()?;
+    match (kind, suffix) {
+        ("st", None) => Some(Tag::Store(id)),
+        ("st", Some("products")) => Some(Tag::Products(id)),
+        ("st", Some("collections")) => Some(Tag::Collections(id)),
+        ("st", Some("search")) => Some(Tag::Search(id)),
+        ("pr", None) => Some(Tag::Product(id)),
+        ("va", None) => Some(Tag::Variant(id)),
+        ("co", None) => Some(Tag::Collection(id)),
+        _ => None,
+    }
+}
+
+/// Whether `tag` is one these functions make: what a purge request may name.
+pub fn is_valid(tag: &str) -> bool {
+    parse(tag).is_some()
 }
 
 #[cfg(test)]
@@ -74,6 +104,7 @@ mod tests {
             store(id),
             products(id),
             collections(id),
+            search(id),
             product(id),
             variant(id),
             collection(id),
@@ -92,5 +123,15 @@ mod tests {
             assert!(!is_valid(bad), "{bad}");
         }
         assert!(!is_valid(&format!("pr-{}-products", id.simple())));
+    }
+
+    #[test]
+    fn a_tag_reads_back_as_what_it_names() {
+        let id = Uuid::now_v7();
+        assert_eq!(parse(&product(id)), Some(Tag::Product(id)));
+        assert_eq!(parse(&collection(id)), Some(Tag::Collection(id)));
+        assert_eq!(parse(&store(id)), Some(Tag::Store(id)));
+        assert_eq!(parse(&products(id)), Some(Tag::Products(id)));
+        assert_eq!(parse("pr-nothex"), None);
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::filters::{FilterGroup, ProductFilter};
 use super::listing::ProductListing;
 use crate::error::Result;
-use crate::money::Money;
+use crate::money::{CurrencyCode, Money};
 use crate::stores::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,8 +113,8 @@ async fn availability(
     listing: &ProductListing,
 ) -> Result<Facet> {
     let base = listing.condition(store, Some(&FilterGroup::Available));
-    let mut values = Vec::new();
-    for (available, label) in [(true, "In stock"), (false, "Out of stock")] {
+    let mut counts = Vec::new();
+    for available in [true, false] {
         let count = Product::find()
             .filter(base.clone())
             .filter(crate::catalog::filters::filters_condition(
@@ -124,21 +124,9 @@ async fn availability(
             ))
             .count(db)
             .await?;
-        if count > 0 {
-            values.push(FacetValue {
-                id: format!("filter.v.availability.{}", u8::from(available)),
-                label: label.to_string(),
-                count: count as i64,
-                input: json!({ "available": available }),
-            });
-        }
+        counts.push((available.to_string(), count as i64));
     }
-    Ok(Facet {
-        id: "filter.v.availability".into(),
-        label: "Availability".into(),
-        kind: FacetKind::List,
-        values,
-    })
+    Ok(availability_facet(&counts))
 }
 
 async fn price(
@@ -159,7 +147,11 @@ async fn price(
         Some(row) => row.try_get("", "max")?,
         None => None,
     };
-    let currency = crate::stores::currency(store);
+    Ok(price_facet(max, crate::stores::currency(store)))
+}
+
+/// The price facet: one value spanning up to the highest price (in minor units) left.
+fn price_facet(max: Option<i64>, currency: CurrencyCode) -> Facet {
     let values = max
         .map(|max| {
             let max: f64 = Money::new(max, currency).amount().parse().unwrap_or(0.0);
@@ -171,12 +163,92 @@ async fn price(
             }]
         })
         .unwrap_or_default();
-    Ok(Facet {
+    Facet {
         id: "filter.v.price".into(),
         label: "Price".into(),
         kind: FacetKind::PriceRange,
         values,
-    })
+    }
+}
+
+/// The facets a search backend counted, spelled as the database's are.
+pub fn from_counts(
+    counts: &[search::FacetCount],
+    max_price: Option<i64>,
+    currency: CurrencyCode,
+) -> Vec<Facet> {
+    let mut facets = Vec::new();
+    for count in counts {
+        let values: Vec<(String, i64)> = count
+            .values
+            .iter()
+            .map(|value| (value.value.clone(), value.count as i64))
+            .collect();
+        let facet = match &count.group {
+            search::FilterGroup::Available => availability_facet(&values),
+            search::FilterGroup::Price => continue,
+            search::FilterGroup::ProductType => list_facet(
+                "filter.p.product_type",
+                "Product type",
+                values,
+                |v| json!({ "productType": v }),
+            ),
+            search::FilterGroup::Vendor => list_facet(
+                "filter.p.vendor",
+                "Vendor",
+                values,
+                |v| json!({ "productVendor": v }),
+            ),
+            search::FilterGroup::Tag => {
+                list_facet("filter.p.tag", "Tag", values, |tag| json!({ "tag": tag }))
+            }
+            search::FilterGroup::VariantOption(name) => option_facet(name, values),
+        };
+        facets.push(facet);
+    }
+    if max_price.is_some() {
+        let at = facets
+            .iter()
+            .position(|facet| facet.id != "filter.v.availability")
+            .unwrap_or(facets.len());
+        facets.insert(at, price_facet(max_price, currency));
+    }
+    facets.retain(|facet| !facet.values.is_empty());
+    facets
+}
+
+fn availability_facet(values: &[(String, i64)]) -> Facet {
+    let mut facet_values = Vec::new();
+    for (available, label) in [(true, "In stock"), (false, "Out of stock")] {
+        let count = values
+            .iter()
+            .find(|(value, _)| *value == available.to_string())
+            .map_or(0, |(_, count)| *count);
+        if count > 0 {
+            facet_values.push(FacetValue {
+                id: format!("filter.v.availability.{}", u8::from(available)),
+                label: label.to_string(),
+                count,
+                input: json!({ "available": available }),
+            });
+        }
+    }
+    Facet {
+        id: "filter.v.availability".into(),
+        label: "Availability".into(),
+        kind: FacetKind::List,
+        values: facet_values,
+    }
+}
+
+fn option_facet(name: &str, values: Vec<(String, i64)>) -> Facet {
+    let id = format!("filter.v.option.{}", name.to_lowercase().replace(' ', "-"));
+    list_facet(
+        &id,
+        name,
+        values,
+        |value| json!({ "variantOption": { "name": name, "value": value } }),
+    )
 }
 
 fn listed_ids(store: &Store, listing: &ProductListing, except: &FilterGroup) -> SelectStatement {
@@ -242,15 +314,7 @@ async fn options(
     }
     Ok(by_name
         .into_iter()
-        .map(|(name, values)| {
-            let id = format!("filter.v.option.{}", name.to_lowercase().replace(' ', "-"));
-            list_facet(
-                &id,
-                &name,
-                values,
-                |value| json!({ "variantOption": { "name": name, "value": value } }),
-            )
-        })
+        .map(|(name, values)| option_facet(&name, values))
         .collect())
 }
 

@@ -9,7 +9,10 @@ use entities::{collection_product, prelude::*, product};
 use sea_orm::sea_query::{
     Alias, Condition, Expr, ExprTrait, IntoColumnRef, Order, Query, SelectStatement, Value,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, FromQueryResult, Iterable};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, PaginatorTrait,
+    QueryFilter,
+};
 use uuid::Uuid;
 
 use super::filters::{FilterGroup, ProductFilter, filters_condition, terms_condition};
@@ -78,6 +81,8 @@ pub struct Window {
     pub before: Option<ListingKey>,
     pub limit: u64,
     pub from_end: bool,
+    /// Products skipped first (pages by position, when search falls back to the database).
+    pub offset: u64,
 }
 
 /// The column (or collection position) a sort reads, and the kind of value it holds.
@@ -285,7 +290,8 @@ impl ProductListing {
         }
         query
             .order_by((Product, product::Column::Id), order)
-            .limit(window.limit);
+            .limit(window.limit)
+            .offset(window.offset);
         Ok(query)
     }
 }
@@ -317,6 +323,19 @@ pub async fn list_products(
         listed.reverse();
     }
     Ok(listed)
+}
+
+/// How many products the listing holds.
+pub async fn count_products(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    listing: &ProductListing,
+) -> Result<u64> {
+    listing.check()?;
+    Ok(Product::find()
+        .filter(listing.condition(store, None))
+        .count(db)
+        .await?)
 }
 
 fn text_of(product: &product::Model, column: product::Column) -> String {

@@ -229,3 +229,29 @@ pub async fn tags_of_products(
         .all(db)
         .await?)
 }
+
+/// The products of `ids` the view shows, in the order of `ids` (search results: an id the index
+/// still holds but the catalog no longer shows is left out).
+pub async fn find_in_order(
+    db: &impl ConnectionTrait,
+    store: &Store,
+    visibility: Visibility,
+    ids: &[Uuid],
+) -> Result<Vec<product::Model>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Product::find()
+        .filter(product::Column::StoreId.eq(store.id))
+        .filter(product::Column::Id.is_in(ids.iter().copied()));
+    if visibility == Visibility::Storefront {
+        query = query.filter(product::Column::Status.eq(ProductStatus::Active.as_str()));
+    }
+    let mut found: std::collections::HashMap<Uuid, product::Model> = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|product| (product.id, product))
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}

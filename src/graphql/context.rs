@@ -10,6 +10,7 @@ use crate::error::{AppError, Result};
 use crate::graphql::errors::to_graphql;
 use crate::graphql::loaders::Loaders;
 use crate::money::CurrencyCode;
+use crate::product_search::ProductSearch;
 use crate::startup::AppState;
 use crate::stores::{self, Store};
 use crate::tenancy::{Principal, Tenant};
@@ -19,6 +20,11 @@ pub fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
 }
 
 /// The connection for reads.
+/// The search backend, when there is one.
+pub fn search<'a>(ctx: &Context<'a>) -> Option<&'a ProductSearch> {
+    state(ctx).search.as_ref()
+}
+
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     state(ctx).db.reader()
 }

@@ -161,6 +161,7 @@ where
                 before,
                 limit: first + 1,
                 from_end: false,
+                offset: 0,
             };
             let mut items = fetch(window).await?;
             let has_next = items.len() as u64 > first;
@@ -179,6 +180,7 @@ where
                 before,
                 limit: last + 1,
                 from_end: true,
+                offset: 0,
             };
             let mut items = fetch(window).await?;
             let has_previous = items.len() as u64 > last;

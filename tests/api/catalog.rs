@@ -174,6 +174,7 @@ async fn the_products_query_understands_free_text_and_field_terms() {
         }
         app.create_product(input).await;
     }
+    app.search_caught_up().await;
     let handles = |data: &Value| {
         data["products"]["nodes"]
             .as_array()

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use vitrine::config::Settings;
 use vitrine::db::Database;
 use vitrine::payments::TestGateway;
+use vitrine::product_search::ProductSearch;
 use vitrine::startup::{self, Application};
 
 pub use self::databases::empty_database;
@@ -71,6 +72,11 @@ fn settings(database_url: Option<String>, data_dir: Option<std::path::PathBuf>) 
         cdn_purge_retry_max_seconds: 1.0,
         response_cache_enabled: true,
         response_cache_megabytes: 64,
+        meili_url: None,
+        meili_key: None,
+        meili_index_prefix: "vitrine".into(),
+        search_index_dir: None,
+        search_index_tick_seconds: 0.05,
     }
 }
 
@@ -87,7 +93,9 @@ pub struct TestApp {
     pub gateway: TestGateway,
     settings: Settings,
     client: reqwest::Client,
-    _scratch: Scratch,
+    /// The server's search backend and indexer.
+    search: Option<ProductSearch>,
+    _scratch: Vec<Scratch>,
 }
 
 /// A server started by `TestApp::instance_with`.
@@ -135,19 +143,19 @@ pub async fn spawn_app_with_gateway(
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
     vitrine::telemetry::init(&std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()));
-    let (settings, scratch) = match backend {
+    // Every app has a data dir of its own, for its SQLite database and its search index.
+    let dir = std::env::temp_dir().join(format!("vitrine-test-{}", Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("create the data dir");
+    let mut scratch = vec![Scratch::Directory(dir.clone())];
+    let settings = match backend {
         Backend::Postgres => {
-            let (url, scratch) = migrated_database().await;
-            let mut settings = settings_for(url);
+            let (url, database) = migrated_database().await;
+            scratch.push(database);
+            let mut settings = settings(Some(url), Some(dir));
             settings.redis_url = Some(redis_url());
-            (settings, scratch)
+            settings
         }
-        Backend::Sqlite => {
-            let dir =
-                std::env::temp_dir().join(format!("vitrine-test-{}", Uuid::now_v7().simple()));
-            std::fs::create_dir_all(&dir).expect("create the data dir");
-            (settings(None, Some(dir.clone())), Scratch::Directory(dir))
-        }
+        Backend::Sqlite => settings(None, Some(dir)),
     };
     let mut settings = settings;
     configure(&mut settings);
@@ -155,6 +163,7 @@ pub async fn spawn_app_with_gateway(
         .await
         .expect("Redis must be running on 127.0.0.1:6379 (see README)");
     let database = app.state().db.clone();
+    let search = app.state().search.clone();
     if backend == Backend::Sqlite {
         startup::migrate(&database).await.expect("migrate");
     }
@@ -168,6 +177,7 @@ pub async fn spawn_app_with_gateway(
         gateway,
         settings,
         client: reqwest::Client::new(),
+        search,
         _scratch: scratch,
     }
 }
@@ -183,12 +193,19 @@ pub async fn quiet_app() -> TestApp {
     .await
 }
 
+/// Settings whose search indexer takes in nothing after its first pass at start: the purge rows
+/// a test counts are then the writes' own, without the index's later purge of its searches.
+pub fn no_search_indexing(settings: &mut Settings) {
+    settings.search_index_tick_seconds = 3600.0;
+}
+
 /// Settings whose background passes run once at start and then not for an hour.
 pub fn quiet(settings: &mut Settings) {
     settings.hold_sweep_seconds = 3600.0;
     settings.completer_tick_seconds = 3600.0;
     settings.relay_tick_seconds = 3600.0;
     settings.purge_tick_seconds = 3600.0;
+    no_search_indexing(settings);
 }
 
 /// Creates another store with a unique domain.
@@ -213,6 +230,9 @@ impl TestApp {
     /// runs until killed (or the test ends).
     pub async fn instance_with(&self, configure: impl FnOnce(&mut Settings)) -> Instance {
         let mut settings = self.settings.clone();
+        // A search index is one server's own.
+        let index = format!("search-{}", Uuid::now_v7().simple());
+        settings.search_index_dir = Some(settings.data_dir.join(index));
         configure(&mut settings);
         let gateway = Arc::new(self.gateway.clone());
         let app = Application::build_with_gateway(&settings, gateway)
@@ -222,6 +242,27 @@ impl TestApp {
         Instance {
             address,
             task: tokio::spawn(app.run_until_stopped()),
+        }
+    }
+
+    /// Waits until the search index has taken in every catalog change made so far.
+    pub async fn search_caught_up(&self) {
+        let indexer = self
+            .search
+            .as_ref()
+            .expect("the server opened its search backend")
+            .indexer();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while !indexer
+            .caught_up()
+            .await
+            .expect("read the indexer's progress")
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the search index did not catch up within 5 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
 

@@ -27,6 +27,7 @@ mod persisted_queries;
 mod query_count;
 mod reconciliation;
 mod schema;
+mod search;
 mod smoke;
 mod stores;
 mod stripe_adapter;

@@ -4,9 +4,10 @@ use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use entities::collection;
 
-use super::media::{Image, Seo, html_to_text};
+use super::media::{Image, Seo};
 use super::product_list::{ProductConnection, ProductFilter, domain_filters, product_connection};
 use crate::cache::tags;
+use crate::catalog::html::html_to_text;
 use crate::catalog::listing::{ProductListing, ProductSort};
 use crate::graphql::pagination::{PageArgs, page_cost};
 use crate::graphql::scalars::Html;
@@ -53,9 +54,12 @@ impl From<ProductCollectionSortKeys> for ProductSort {
             ProductCollectionSortKeys::BestSelling => ProductSort::BestSelling,
             ProductCollectionSortKeys::Created => ProductSort::CreatedAt,
             ProductCollectionSortKeys::Id => ProductSort::Id,
-            ProductCollectionSortKeys::Manual
-            | ProductCollectionSortKeys::CollectionDefault
-            | ProductCollectionSortKeys::Relevance => ProductSort::CollectionDefault,
+            // The database lists by relevance in the merchant's order; a filtered listing is
+            // answered by the search index, which ranks in stock and best sellers first.
+            ProductCollectionSortKeys::Relevance => ProductSort::Relevance,
+            ProductCollectionSortKeys::Manual | ProductCollectionSortKeys::CollectionDefault => {
+                ProductSort::CollectionDefault
+            }
         }
     }
 }

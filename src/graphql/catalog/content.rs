@@ -4,8 +4,9 @@ use async_graphql::{Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{menu, page};
 
-use super::media::{Seo, html_to_text};
+use super::media::Seo;
 use crate::catalog::content::{MenuItem as DomainMenuItem, menu_items};
+use crate::catalog::html::html_to_text;
 use crate::graphql::scalars::{Html, Url};
 use crate::ids::{self, GidKind};
 

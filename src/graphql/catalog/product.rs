@@ -7,10 +7,11 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{product, product_variant};
 
-use super::media::{Image, Seo, html_to_text};
+use super::media::{Image, Seo};
 use super::variant::{ProductVariant, SelectedOptionInput};
 use crate::cache::tags;
 use crate::catalog::ProductStatus as DomainStatus;
+use crate::catalog::html::html_to_text;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::loaders::OptionWithValues;
 use crate::graphql::money::MoneyV2;

@@ -3,21 +3,26 @@
 //! together (`prefetch`) before their fields resolve, so a page costs the same whatever its size;
 //! each list pays for itself, so `collections { products }` costs one listing per collection.
 
+use std::sync::Mutex;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use search::{SearchQuery, SearchResults};
 
 use super::prefetch::{self, Parts};
 use super::product::Product;
 use crate::cache::tags;
 use crate::catalog::facets::{self, FacetKind};
 use crate::catalog::filters::ProductFilter as DomainFilter;
-use crate::catalog::listing::{ProductListing, list_products};
+use crate::catalog::listing::{ProductListing, Window, count_products, list_products};
+use crate::catalog::product_read;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::limits::Budget;
-use crate::graphql::pagination::{PageArgs, keyset_page};
+use crate::graphql::pagination::{PageArgs, fetch_page, keyset_page};
 use crate::graphql::scalars::Json;
 use crate::graphql::{context, edge};
 use crate::money::{CurrencyCode, Money};
+use crate::product_search::{ProductSearch, listing};
 
 /// A filter on a product list; filters of one kind are alternatives, different kinds all apply.
 #[derive(InputObject, Clone, Default)]
@@ -130,7 +135,15 @@ pub struct FilterValue {
 
 /// Extra fields of `ProductConnection`: the facets of the listing.
 pub struct ProductListingFacets {
-    listing: ProductListing,
+    source: FacetSource,
+}
+
+/// Where a listing's facets come from.
+enum FacetSource {
+    /// Counted from the database when asked for.
+    Database(ProductListing),
+    /// Counted by the search backend with the page.
+    Counted(Vec<facets::Facet>),
 }
 
 #[Object]
@@ -138,9 +151,14 @@ impl ProductListingFacets {
     /// Facets of the listed products, with counts, computed only when asked for.
     async fn filters(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Filter>> {
         ctx.data::<Budget>()?.take_facet_list()?;
-        let found = facets::facets(context::db(ctx), context::store(ctx), &self.listing)
-            .await
-            .gql()?;
+        let found = match &self.source {
+            FacetSource::Counted(counted) => counted.clone(),
+            FacetSource::Database(listing) => {
+                facets::facets(context::db(ctx), context::store(ctx), listing)
+                    .await
+                    .gql()?
+            }
+        };
         Ok(found
             .into_iter()
             .map(|facet| Filter {
@@ -176,6 +194,13 @@ pub async fn product_connection(
 ) -> async_graphql::Result<ProductConnection> {
     let (db, store) = (context::db(ctx), context::store(ctx));
     edge::tag(ctx, tags::products(store.id));
+    listing.check().gql()?;
+    let wants_facets = ctx.look_ahead().field("filters").exists();
+    if let Some(search) = context::search(ctx)
+        && let Some(query) = listing::query_for(store.id, &listing, wants_facets)
+    {
+        return searched_connection(ctx, search, listing, query, args).await;
+    }
     let listed = &listing;
     let page = keyset_page(&args, |window| async move {
         list_products(db, store, listed, &window).await
@@ -190,6 +215,77 @@ pub async fn product_connection(
     prefetch::products(ctx, &products, Parts::of_connection(&ctx.look_ahead())).await?;
     Ok(page.into_connection(
         |listed| Product::new(ctx, listed.product),
-        ProductListingFacets { listing },
+        ProductListingFacets {
+            source: FacetSource::Database(listing),
+        },
+    ))
+}
+
+/// A listing the search backend answers, paged by position. Pages the backend cannot answer in
+/// time are read from the database, by position too, so cursors stay valid either way.
+async fn searched_connection(
+    ctx: &Context<'_>,
+    search: &ProductSearch,
+    listing: ProductListing,
+    query: SearchQuery,
+    args: PageArgs,
+) -> async_graphql::Result<ProductConnection> {
+    let (db, store) = (context::db(ctx), context::store(ctx));
+    edge::tag(ctx, tags::search(store.id));
+    let counted: Mutex<Option<SearchResults>> = Mutex::new(None);
+    let (listed, counted_ref) = (&listing, &counted);
+    let page = fetch_page(
+        &args,
+        |offset, limit| {
+            let mut query = query.clone();
+            query.page = search::Page {
+                offset: offset as usize,
+                limit: limit as usize,
+            };
+            async move {
+                let Some(results) = search.search(&query).await else {
+                    let window = Window {
+                        limit,
+                        offset,
+                        ..Window::default()
+                    };
+                    let found = list_products(db, store, listed, &window).await?;
+                    return Ok(found.into_iter().map(|listed| listed.product).collect());
+                };
+                let ids: Vec<_> = results.hits.iter().map(|hit| hit.id).collect();
+                let products =
+                    product_read::find_in_order(db, store, listed.visibility, &ids).await?;
+                *counted_ref.lock().expect("never poisoned") = Some(results);
+                Ok(products)
+            }
+        },
+        || async {
+            let mut query = query.clone();
+            query.facets = false;
+            match search.search(&query).await {
+                Some(results) => Ok(results.total),
+                None => count_products(db, store, listed).await,
+            }
+        },
+    )
+    .await
+    .gql()?;
+    let products: Vec<_> = page
+        .items
+        .iter()
+        .map(|(_, product)| product.clone())
+        .collect();
+    prefetch::products(ctx, &products, Parts::of_connection(&ctx.look_ahead())).await?;
+    let source = match counted.into_inner().expect("never poisoned") {
+        Some(results) => FacetSource::Counted(facets::from_counts(
+            &results.facets,
+            results.max_price,
+            context::currency(ctx),
+        )),
+        None => FacetSource::Database(listing),
+    };
+    Ok(page.into_connection(
+        |product| Product::new(ctx, product),
+        ProductListingFacets { source },
     ))
 }

@@ -150,12 +150,21 @@ impl CatalogQuery {
             None => context::visibility(ctx),
         };
         let currency = context::currency(ctx);
+        let terms = search_query::parse(query.as_deref().unwrap_or_default());
+        // Searching words sorts by relevance unless told otherwise, as Shopify does.
+        let searching = terms
+            .iter()
+            .any(|term| term.field == search_query::Field::Text);
+        let default_sort = match searching {
+            true => ProductSortKeys::Relevance,
+            false => ProductSortKeys::Id,
+        };
         let listing = ProductListing {
             visibility,
             collection: None,
-            terms: search_query::parse(query.as_deref().unwrap_or_default()),
+            terms,
             filters: domain_filters(filters.unwrap_or_default(), currency),
-            sort: sort_key.unwrap_or(ProductSortKeys::Id).into(),
+            sort: sort_key.unwrap_or(default_sort).into(),
             reverse: reverse.unwrap_or(false),
         };
         product_connection(

@@ -14,7 +14,7 @@ use vitrine::cache::tags;
 
 use super::{rows_of_store, uuid_of};
 use crate::checkout::eventually;
-use crate::helpers::{Backend, spawn_app_with};
+use crate::helpers::{Backend, no_search_indexing, spawn_app_with};
 
 /// One purge request as the stand-in got it.
 #[derive(Debug, Clone)]
@@ -73,6 +73,7 @@ async fn a_failing_cdn_is_retried_after_growing_waits_until_it_takes_the_purge()
     let cdn = StandIn::failing_first(3).await;
     let url = format!("{}/", cdn.base);
     let app = spawn_app_with(Backend::Postgres, |settings| {
+        no_search_indexing(settings);
         settings.cdn_purge_kind = "varnish".into();
         settings.cdn_purge_url = Some(url);
         settings.cdn_purge_retry_base_seconds = 0.05;
@@ -112,6 +113,7 @@ async fn fastly_gets_one_batch_purge_with_the_surrogate_keys_and_its_api_token()
     let cdn = StandIn::failing_first(0).await;
     let url = format!("{}/service/SVC123", cdn.base);
     let app = spawn_app_with(Backend::Sqlite, |settings| {
+        no_search_indexing(settings);
         settings.cdn_purge_kind = "fastly".into();
         settings.cdn_purge_url = Some(url);
         settings.cdn_purge_token = Some(vitrine::config::Secret::new("fastly-token"));

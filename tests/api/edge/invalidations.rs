@@ -8,7 +8,9 @@ use vitrine::cache::tags;
 use super::{mark, rows_of_store, sorted, tag_sets_since, uuid_of};
 use crate::carts::{cart_op, create_cart};
 use crate::checkout::eventually;
-use crate::helpers::{Backend, TestApp, collection_of, sized_product, spawn_app_on};
+use crate::helpers::{
+    Backend, TestApp, collection_of, no_search_indexing, sized_product, spawn_app_with,
+};
 use crate::on_both_backends;
 use crate::outbox::catalog::{accepted, ids_of};
 
@@ -42,7 +44,7 @@ fn product_purge(app: &TestApp, product: &str, variants: &[&str]) -> Vec<String>
 async fn each_product_and_variant_write_owes_one_purge_of_the_product_its_variants_and_the_listings(
     backend: Backend,
 ) {
-    let app = spawn_app_on(backend).await;
+    let app = spawn_app_with(backend, no_search_indexing).await;
 
     // Creation: one row, however many variants and opening stocks.
     let product = app.create_product(sized_product("Purged Tee", "PT")).await;
@@ -93,7 +95,7 @@ async fn each_product_and_variant_write_owes_one_purge_of_the_product_its_varian
 }
 
 async fn collection_writes_owe_a_purge_of_the_collection_and_both_listings(backend: Backend) {
-    let app = spawn_app_on(backend).await;
+    let app = spawn_app_with(backend, no_search_indexing).await;
     let first = app.create_product(json!({ "title": "First" })).await;
     let second = app.create_product(json!({ "title": "Second" })).await;
     let at = mark(&app).await;
@@ -129,7 +131,7 @@ async fn collection_writes_owe_a_purge_of_the_collection_and_both_listings(backe
 }
 
 async fn menus_pages_and_store_settings_owe_a_purge_of_the_whole_store(backend: Backend) {
-    let app = spawn_app_on(backend).await;
+    let app = spawn_app_with(backend, no_search_indexing).await;
     let at = mark(&app).await;
     let items = json!([{ "title": "Home", "url": "/" }]);
     let vars = json!({ "handle": "main-menu", "title": "Main", "items": items });
@@ -151,7 +153,7 @@ async fn menus_pages_and_store_settings_owe_a_purge_of_the_whole_store(backend: 
 }
 
 async fn stock_owes_a_purge_only_when_a_variant_sells_out_or_comes_back(backend: Backend) {
-    let app = spawn_app_on(backend).await;
+    let app = spawn_app_with(backend, no_search_indexing).await;
     let product = app.create_product(sized_product("Stock Tee", "ST")).await;
     let id = product["id"].as_str().unwrap();
     // S has 5 units, M none, L 2.
@@ -189,7 +191,7 @@ async fn stock_owes_a_purge_only_when_a_variant_sells_out_or_comes_back(backend:
 }
 
 async fn the_worker_purges_every_row_at_the_origin(backend: Backend) {
-    let app = spawn_app_on(backend).await;
+    let app = spawn_app_with(backend, no_search_indexing).await;
     for title in ["One", "Two", "Three"] {
         app.create_product(json!({ "title": title })).await;
     }

@@ -1,0 +1,7 @@
+//! Storefront search through the search backend (Tantivy on the embedded default and in these
+//! tests; Meilisearch where configured): `products(query:)` and filtered collection listings are
+//! answered by the index, kept in step with the catalog within a second, never showing another
+//! store's products, and answered from the database when the backend cannot answer.
+
+mod freshness;
+mod listings;

@@ -1,0 +1,77 @@
+//! A catalog change reaches search within a second: creations, renames, selling out and
+//! deletions. The queries carry a typo, which only the index forgives, so a passing check was
+//! answered by the index, not by the database.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::listings::titles;
+use crate::helpers::{Backend, TestApp, sized_product, spawn_app_on};
+use crate::on_both_backends;
+
+const PRODUCT_UPDATE: &str =
+    include_str!("../../../schema/operations/admin/product_update.graphql");
+const PRODUCT_DELETE: &str =
+    include_str!("../../../schema/operations/admin/product_delete.graphql");
+const INVENTORY: &str = include_str!("../../../schema/operations/admin/inventory.graphql");
+
+/// Waits at most a second from now for `query` (sorted by title) to find exactly `expected`.
+async fn within_a_second(app: &TestApp, query: &str, expected: &[&str]) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let found = titles(
+            app,
+            json!({ "first": 10, "query": query, "sortKey": "TITLE" }),
+        )
+        .await;
+        if found == expected {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "`{query}` still finds {found:?} a second after the change, not {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn a_change_is_searchable_within_a_second(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    app.search_caught_up().await;
+    let parka = app.create_product(sized_product("Azure Parka", "AP")).await;
+    within_a_second(&app, "asure", &["Azure Parka"]).await;
+
+    app.admin(
+        PRODUCT_UPDATE,
+        "ProductUpdate",
+        json!({ "id": parka["id"], "input": { "title": "Crimson Parka" } }),
+    )
+    .await;
+    within_a_second(&app, "crimzon", &["Crimson Parka"]).await;
+    within_a_second(&app, "asure", &[]).await;
+
+    let quantities: Vec<_> = parka["variants"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|variant| json!({ "variantId": variant["id"], "quantity": 0 }))
+        .collect();
+    app.admin(
+        INVENTORY,
+        "InventorySet",
+        json!({ "quantities": quantities, "reason": "sold out" }),
+    )
+    .await;
+    within_a_second(&app, "parkka available_for_sale:false", &["Crimson Parka"]).await;
+
+    app.admin(
+        PRODUCT_DELETE,
+        "ProductDelete",
+        json!({ "id": parka["id"] }),
+    )
+    .await;
+    within_a_second(&app, "parkka", &[]).await;
+}
+
+on_both_backends!(a_change_is_searchable_within_a_second);
