@@ -2,6 +2,7 @@
 //! menus and pages. Reads for the storefront see only active products; admin writes validate
 //! every input and run in one transaction, so an invalid input changes nothing.
 
+pub mod blogs;
 pub mod collections;
 pub mod content;
 pub mod events;
@@ -10,11 +11,13 @@ pub mod filters;
 pub mod handle;
 pub mod html;
 pub mod listing;
+pub mod policies;
 pub mod product_input;
 pub mod product_read;
 pub mod product_write;
 pub mod recommendations;
 pub mod search_query;
+pub mod variant_encoding;
 pub mod variant_write;
 
 /// Publication status of a product.

@@ -55,6 +55,8 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 pub struct QueryRoot(
     stores::ShopQuery,
     catalog::CatalogQuery,
+    catalog::BlogQuery,
+    catalog::SearchQueryRoot,
     cart::CartQuery,
     customers::CustomerQuery,
     orders::OrderQuery,
@@ -74,6 +76,7 @@ pub struct MutationRoot(
     inventory::AdminInventoryMutation,
     catalog::AdminCollectionMutation,
     catalog::AdminContentMutation,
+    catalog::AdminBlogMutation,
     stores::AdminStoreMutation,
     orders::AdminOrderMutation,
     webhooks::AdminWebhookMutation,

@@ -13,6 +13,9 @@ pub enum GidKind {
     ProductImage,
     Collection,
     Page,
+    Blog,
+    Article,
+    ShopPolicy,
     Menu,
     MenuItem,
     Shop,
@@ -34,6 +37,9 @@ impl GidKind {
             GidKind::ProductImage => "ProductImage",
             GidKind::Collection => "Collection",
             GidKind::Page => "Page",
+            GidKind::Blog => "Blog",
+            GidKind::Article => "Article",
+            GidKind::ShopPolicy => "ShopPolicy",
             GidKind::Menu => "Menu",
             GidKind::MenuItem => "MenuItem",
             GidKind::Shop => "Shop",
@@ -46,7 +52,7 @@ impl GidKind {
         }
     }
 
-    const ALL: [GidKind; 16] = [
+    const ALL: [GidKind; 19] = [
         GidKind::Product,
         GidKind::ProductVariant,
         GidKind::ProductOption,
@@ -54,6 +60,9 @@ impl GidKind {
         GidKind::ProductImage,
         GidKind::Collection,
         GidKind::Page,
+        GidKind::Blog,
+        GidKind::Article,
+        GidKind::ShopPolicy,
         GidKind::Menu,
         GidKind::MenuItem,
         GidKind::Shop,

@@ -72,6 +72,21 @@ impl ProductSearch {
         answer
     }
 
+    /// Content of one kind matching `text`, or `None` when the backend cannot answer.
+    pub async fn search_content(
+        &self,
+        store_id: uuid::Uuid,
+        kind: search::ContentKind,
+        text: &str,
+        limit: usize,
+    ) -> Option<Vec<search::Hit>> {
+        if !self.indexer.is_ready() {
+            return None;
+        }
+        let answer = self.backend.search_content(store_id, kind, text, limit);
+        within_deadline("content search", answer).await
+    }
+
     /// Predictive search's suggestions, or `None` when the database must answer instead.
     pub async fn suggest(&self, query: &SuggestQuery) -> Option<Suggestions> {
         if !self.indexer.is_ready() {

@@ -4,6 +4,7 @@
 //! write tables directly or skip validation. It runs in the caller's transaction, so a failed seed
 //! leaves no half-filled store.
 
+mod content;
 mod products;
 
 use sea_orm::ConnectionTrait;
@@ -15,6 +16,7 @@ use crate::catalog::content::{MenuItem, PageInput, create_page, upsert_menu};
 use crate::catalog::handle;
 use crate::catalog::product_write::create_product;
 use crate::error::{AppError, Result};
+use crate::ids::{self, GidKind};
 use crate::money::CurrencyCode;
 use crate::stores::{self, CreatedStore, Store};
 
@@ -99,6 +101,7 @@ pub async fn seed_demo(tx: &impl ConnectionTrait, domain: &str) -> Result<Create
         .map(|(title, url)| menu_link(title, url.to_string()))
         .collect();
     upsert_menu(tx, &store, "footer", "Footer", footer).await?;
+    content::seed_content(tx, &store).await?;
     Ok(created)
 }
 
@@ -129,10 +132,9 @@ async fn create_collections(
             ..CollectionInput::default()
         };
         let created = create_collection(db, store, input).await?;
-        links.push(menu_link(
-            &created.title,
-            format!("/collections/{}", created.handle),
-        ));
+        let mut link = menu_link(&created.title, format!("/collections/{}", created.handle));
+        link.resource_id = Some(ids::encode(GidKind::Collection, created.id));
+        links.push(link);
     }
     Ok(links)
 }
@@ -142,6 +144,8 @@ fn menu_link(title: &str, url: String) -> MenuItem {
         id: Uuid::now_v7(),
         title: title.to_string(),
         url,
+        resource_id: None,
+        tags: vec![],
         items: vec![],
     }
 }

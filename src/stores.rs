@@ -2,6 +2,7 @@
 //! finding the store a token or a domain belongs to. Token secrets are shown once at creation;
 //! only their SHA-256 hash is stored.
 
+pub mod brand;
 mod checkout;
 pub mod edge;
 
@@ -77,6 +78,8 @@ pub struct StoreInput {
     pub checkout: CheckoutSettingsInput,
     /// Edge caching and trusted documents.
     pub edge: edge::EdgeSettingsInput,
+    /// The brand (`shop.brand`), replaced whole when given.
+    pub brand: Option<brand::Brand>,
 }
 
 /// Creates a store with one storefront and one admin token and its webhook secret.
@@ -240,6 +243,9 @@ pub async fn update_store(
     }
     input.checkout.apply(&mut settings, currency)?;
     input.edge.apply(&mut settings)?;
+    if let Some(brand) = input.brand {
+        brand.apply(&mut settings)?;
+    }
     active.settings = Set(settings);
     active.updated_at = Set(Utc::now());
     let updated = active.update(db).await?;

@@ -4,6 +4,8 @@
 pub mod prelude;
 
 pub mod api_token;
+pub mod article;
+pub mod blog;
 pub mod cache_invalidation;
 pub mod cart;
 pub mod cart_line;
@@ -32,6 +34,7 @@ pub mod product_option_value;
 pub mod product_tag;
 pub mod product_variant;
 pub mod reconciliation_event;
+pub mod shop_policy;
 pub mod store;
 pub mod trusted_document;
 pub mod webhook_delivery;

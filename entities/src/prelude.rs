@@ -1,6 +1,8 @@
 //! Every entity under a short name, for `use entities::prelude::*`.
 
 pub use crate::api_token::Entity as ApiToken;
+pub use crate::article::Entity as Article;
+pub use crate::blog::Entity as Blog;
 pub use crate::cache_invalidation::Entity as CacheInvalidation;
 pub use crate::cart::Entity as Cart;
 pub use crate::cart_line::Entity as CartLine;
@@ -29,6 +31,7 @@ pub use crate::product_option_value::Entity as ProductOptionValue;
 pub use crate::product_tag::Entity as ProductTag;
 pub use crate::product_variant::Entity as ProductVariant;
 pub use crate::reconciliation_event::Entity as ReconciliationEvent;
+pub use crate::shop_policy::Entity as ShopPolicy;
 pub use crate::store::Entity as Store;
 pub use crate::trusted_document::Entity as TrustedDocument;
 pub use crate::webhook_delivery::Entity as WebhookDelivery;

@@ -20,6 +20,8 @@ pub struct Model {
     pub price_min_minor: i64,
     pub price_max_minor: i64,
     pub units_sold: i64,
+    /// A merchant's pin: the product comes first in search results, lower pins before higher.
+    pub search_pin: Option<i32>,
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

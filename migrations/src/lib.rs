@@ -18,6 +18,7 @@ mod m0012_gateway_events;
 mod m0013_cart_token_index;
 mod m0014_trusted_documents;
 mod m0015_cache_invalidations;
+mod m0016_blogs_policies_and_pins;
 
 pub use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::prelude::*;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_cart_token_index::Migration),
             Box::new(m0014_trusted_documents::Migration),
             Box::new(m0015_cache_invalidations::Migration),
+            Box::new(m0016_blogs_policies_and_pins::Migration),
         ]
     }
 }

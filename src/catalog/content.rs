@@ -22,6 +22,12 @@ pub struct MenuItem {
     pub id: Uuid,
     pub title: String,
     pub url: String,
+    /// The global ID of what the item links to (a collection, product, page, blog or article),
+    /// when it links to something of the store.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
     #[serde(default)]
     pub items: Vec<MenuItem>,
 }
@@ -69,6 +75,15 @@ fn check_items(items: &[MenuItem]) -> Result<()> {
                 &["items", "title"],
                 InputErrorCode::Blank,
                 "menu item title can't be blank",
+            ));
+        }
+        if let Some(resource) = &item.resource_id
+            && crate::ids::decode_any(resource).is_none()
+        {
+            return Err(AppError::invalid(
+                &["items", "resourceId"],
+                InputErrorCode::Invalid,
+                format!("`{resource}` is not a global ID"),
             ));
         }
         check_items(&item.items)?;

@@ -25,6 +25,17 @@ pub fn html_to_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Text cut to `limit` characters with an ellipsis, as GraphQL's `truncateAt` asks; whole when
+/// there is no limit or it is negative.
+pub fn truncated(text: String, limit: Option<i32>) -> String {
+    match limit {
+        Some(limit) if limit >= 0 && text.chars().count() > limit as usize => {
+            text.chars().take(limit as usize).collect::<String>() + "…"
+        }
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

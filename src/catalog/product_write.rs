@@ -102,6 +102,7 @@ async fn insert_product(
         price_min_minor: Set(0),
         price_max_minor: Set(0),
         units_sold: Set(0),
+        search_pin: Set(None),
         published_at: Set((status == ProductStatus::Active).then_some(now)),
         created_at: Set(now),
         updated_at: Set(now),

@@ -17,6 +17,7 @@ macro_rules! storefront_files {
 
 /// Every file of `schema/operations/storefront/`: its name and its text.
 pub const FILES: &[(&str, &str)] = storefront_files![
+    "blogs.graphql",
     "cart.graphql",
     "checkout.graphql",
     "collection_products.graphql",
@@ -26,6 +27,7 @@ pub const FILES: &[(&str, &str)] = storefront_files![
     "product.graphql",
     "products.graphql",
     "recommendations.graphql",
+    "search.graphql",
     "shop.graphql",
 ];
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use async_graphql::{Context, ID, Interface};
 use uuid::Uuid;
 
+use super::catalog::blogs::{Article, Blog};
 use super::catalog::collection::Collection;
 use super::catalog::content::Page;
 use super::catalog::prefetch::{self, Parts};
@@ -15,7 +16,7 @@ use super::catalog::variant::ProductVariant;
 use super::context;
 use super::errors::GqlResult;
 use super::loaders::present;
-use crate::catalog::content;
+use crate::catalog::{blogs, content};
 use crate::ids::{self, GidKind};
 
 /// An object with a globally unique ID.
@@ -26,6 +27,8 @@ pub enum Node {
     ProductVariant(ProductVariant),
     Collection(Collection),
     Page(Page),
+    Blog(Blog),
+    Article(Article),
 }
 
 /// The objects these global IDs name, in order, `None` where the caller may see none.
@@ -67,6 +70,19 @@ pub async fn resolve_all(
             .await?,
     );
     let pages = pages(ctx, &of_kind(GidKind::Page)).await?;
+    let (db, store) = (context::db(ctx), context::store(ctx));
+    let blogs = by_id(
+        blogs::blogs_by_ids(db, store, &of_kind(GidKind::Blog))
+            .await
+            .gql()?,
+        |blog| blog.id,
+    );
+    let articles = by_id(
+        blogs::articles_by_ids(db, store, &of_kind(GidKind::Article))
+            .await
+            .gql()?,
+        |article| article.id,
+    );
     let mut nodes = Vec::with_capacity(decoded.len());
     for entry in decoded {
         let node = match entry {
@@ -83,6 +99,11 @@ pub async fn resolve_all(
                 .cloned()
                 .map(|c| Node::Collection(Collection::new(ctx, c))),
             Some((GidKind::Page, id)) => pages.get(&id).cloned().map(|p| Node::Page(Page(p))),
+            Some((GidKind::Blog, id)) => blogs.get(&id).cloned().map(|b| Node::Blog(Blog(b))),
+            Some((GidKind::Article, id)) => articles
+                .get(&id)
+                .cloned()
+                .map(|a| Node::Article(Article(a))),
             _ => None,
         };
         nodes.push(node);
@@ -121,4 +142,8 @@ async fn pages(
         .await
         .gql()?;
     Ok(found.into_iter().map(|page| (page.id, page)).collect())
+}
+
+fn by_id<T>(rows: Vec<T>, id_of: impl Fn(&T) -> Uuid) -> HashMap<Uuid, T> {
+    rows.into_iter().map(|row| (id_of(&row), row)).collect()
 }

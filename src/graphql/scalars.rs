@@ -1,5 +1,6 @@
 //! Scalars of the Shopify Storefront API that are strings on the wire: `Decimal`, `URL`, `HTML`,
-//! `JSON` (a JSON document serialised as a string), `CurrencyCode`, `CountryCode`, `LanguageCode`.
+//! `JSON` (a JSON document serialised as a string), `CurrencyCode`, `CountryCode`, `Color`,
+//! `LanguageCode`.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 
@@ -68,6 +69,12 @@ string_scalar!(
     CountryCode,
     "CountryCode",
     |text| text.len() == 2 && text.chars().all(|c| c.is_ascii_uppercase())
+);
+string_scalar!(
+    /// A colour as `#` and six hexadecimal digits, such as `#1a2b3c`.
+    Color,
+    "Color",
+    |text| text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
 );
 string_scalar!(
     /// A language code such as `EN` or `PT_BR`.

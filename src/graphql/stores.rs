@@ -2,7 +2,9 @@
 //! mutation and `storeSettings` query.
 
 pub mod admin;
+pub mod brand;
 pub mod edge;
+pub mod policies;
 pub mod settings;
 pub mod shop;
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use entities::prelude::*;
 use entities::{
-    collection, collection_product, inventory_level, page, product, product_option, product_tag,
-    product_variant,
+    article, collection, collection_product, inventory_level, page, product, product_option,
+    product_tag, product_variant,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use search::{ContentDocument, ContentKind, ProductDocument, VariantDocument};
@@ -195,12 +195,12 @@ fn document(row: product::Model, parts: Parts, stock: &HashMap<Uuid, i64>) -> Pr
         collections,
         variants,
         units_sold: row.units_sold,
-        pin: None,
+        pin: row.search_pin.and_then(|pin| u32::try_from(pin).ok()),
         created_at: row.created_at.timestamp(),
     }
 }
 
-/// The store's collections and pages as content documents.
+/// The store's collections, pages and articles as content documents.
 pub async fn content(db: &impl ConnectionTrait, store_id: Uuid) -> Result<Vec<ContentDocument>> {
     let collections = Collection::find()
         .filter(collection::Column::StoreId.eq(store_id))
@@ -226,8 +226,21 @@ pub async fn content(db: &impl ConnectionTrait, store_id: Uuid) -> Result<Vec<Co
             title: row.title,
             html: row.body_html,
         });
+    let articles = Article::find()
+        .filter(article::Column::StoreId.eq(store_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| ContentRow {
+            kind: ContentKind::Article,
+            id: row.id,
+            handle: row.handle,
+            title: row.title,
+            html: row.body_html,
+        });
     Ok(collections
         .chain(pages)
+        .chain(articles)
         .map(|row| row.document(store_id))
         .collect())
 }

@@ -98,10 +98,11 @@ impl Indexer {
         let mut progress = self.progress.lock().await;
         if progress.is_none() {
             *progress = Some(self.resume().await?);
-            self.ready.store(true, Ordering::Release);
         }
         let progress = progress.as_mut().expect("resumed above");
-        self.take_in(progress).await
+        let taken = self.take_in(progress).await?;
+        self.ready.store(true, Ordering::Release);
+        Ok(taken)
     }
 
     /// Where a fresh process starts: the index's own watermark, or a rebuild.

@@ -156,6 +156,9 @@ struct Schema {
     types: BTreeMap<String, Value>,
 }
 
+/// How many input objects deep optional ID-holding parts are filled.
+const INPUT_DEPTH: usize = 3;
+
 impl Schema {
     fn named(&self, reference: &Value) -> (String, &Value) {
         let mut current = reference;
@@ -182,11 +185,25 @@ impl Schema {
                 .any(|f| self.holds_id(&f["type"], depth - 1))
     }
 
-    /// A value for `reference`: required parts and parts holding IDs, IDs from `id`.
+    /// A value for `reference`: required parts and parts holding IDs, IDs from `id`. Optional
+    /// parts are filled `INPUT_DEPTH` input objects deep at most, so that a recursive input (a
+    /// menu item's items) ends.
     fn value(&self, reference: &Value, path: &str, id: &mut dyn FnMut(&str) -> String) -> Value {
+        self.value_within(reference, path, id, INPUT_DEPTH)
+    }
+
+    fn value_within(
+        &self,
+        reference: &Value,
+        path: &str,
+        id: &mut dyn FnMut(&str) -> String,
+        depth: usize,
+    ) -> Value {
         match reference["kind"].as_str().unwrap() {
-            "NON_NULL" => self.value(&reference["ofType"], path, id),
-            "LIST" => json!([self.value(&reference["ofType"], &format!("{path}.0"), id)]),
+            "NON_NULL" => self.value_within(&reference["ofType"], path, id, depth),
+            "LIST" => {
+                json!([self.value_within(&reference["ofType"], &format!("{path}.0"), id, depth)])
+            }
             _ => {
                 let (name, ty) = self.named(reference);
                 match (ty["kind"].as_str().unwrap(), name.as_str()) {
@@ -202,10 +219,13 @@ impl Schema {
                         let mut object = Map::new();
                         for field in ty["inputFields"].as_array().unwrap() {
                             let required = field["type"]["kind"] == "NON_NULL";
-                            if required || self.holds_id(&field["type"], 3) {
+                            let wanted = depth > 0 && self.holds_id(&field["type"], 3);
+                            if required || wanted {
                                 let name = field["name"].as_str().unwrap();
                                 let at = format!("{path}.{name}");
-                                object.insert(name.into(), self.value(&field["type"], &at, id));
+                                let inner = depth.saturating_sub(1);
+                                let value = self.value_within(&field["type"], &at, id, inner);
+                                object.insert(name.into(), value);
                             }
                         }
                         Value::Object(object)

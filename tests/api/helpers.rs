@@ -169,6 +169,11 @@ pub async fn spawn_app_with_gateway(
     }
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
+    // The indexer's first pass (filling an empty index) is done before the test starts, so that
+    // it never runs inside what a test measures.
+    if let Some(search) = &search {
+        wait_until_ready(search).await;
+    }
     let store = create_store(&database, "Test Store").await;
     TestApp {
         address,
@@ -179,6 +184,17 @@ pub async fn spawn_app_with_gateway(
         client: reqwest::Client::new(),
         search,
         _scratch: scratch,
+    }
+}
+
+async fn wait_until_ready(search: &ProductSearch) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !search.indexer().is_ready() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the search indexer's first pass did not end within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
 }
 

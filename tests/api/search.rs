@@ -3,5 +3,7 @@
 //! answered by the index, kept in step with the catalog within a second, never showing another
 //! store's products, and answered from the database when the backend cannot answer.
 
+mod content;
 mod freshness;
 mod listings;
+mod storefront;

@@ -22,6 +22,10 @@ pub struct MenuItemInput {
     pub title: String,
     /// Where the item links to.
     pub url: String,
+    /// The global ID of what the item links to, when it is something of the store.
+    pub resource_id: Option<ID>,
+    /// The item's tags.
+    pub tags: Option<Vec<String>>,
     /// Nested items.
     pub items: Option<Vec<MenuItemInput>>,
 }
@@ -120,6 +124,8 @@ fn menu_items(items: Vec<MenuItemInput>) -> Vec<DomainMenuItem> {
             id: uuid::Uuid::now_v7(),
             title: item.title,
             url: item.url,
+            resource_id: item.resource_id.map(|id| id.0),
+            tags: item.tags.unwrap_or_default(),
             items: menu_items(item.items.unwrap_or_default()),
         })
         .collect()

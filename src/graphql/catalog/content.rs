@@ -85,7 +85,7 @@ impl Menu {
     }
 }
 
-/// The kind of a menu link (Vitrine stores every link as a URL: `HTTP`).
+/// The kind of a menu link.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum MenuItemType {
     /// An article link.
@@ -125,9 +125,13 @@ pub struct MenuItem {
     pub title: String,
     /// Where the item links to.
     pub url: Option<Url>,
-    /// The kind of link; always `HTTP` here.
+    /// The kind of link: what `resourceId` names, or `HTTP`.
     #[graphql(name = "type")]
     pub kind: MenuItemType,
+    /// The global ID of what the item links to, when it is something of the store.
+    pub resource_id: Option<ID>,
+    /// The item's tags.
+    pub tags: Vec<String>,
     /// Nested items.
     pub items: Vec<MenuItem>,
 }
@@ -138,8 +142,23 @@ impl From<DomainMenuItem> for MenuItem {
             id: ID(ids::encode(GidKind::MenuItem, item.id)),
             title: item.title,
             url: Some(Url(item.url)),
-            kind: MenuItemType::Http,
+            kind: kind_of(item.resource_id.as_deref()),
+            resource_id: item.resource_id.map(ID),
+            tags: item.tags,
             items: item.items.into_iter().map(MenuItem::from).collect(),
         }
+    }
+}
+
+/// The kind of link a resource makes.
+fn kind_of(resource: Option<&str>) -> MenuItemType {
+    match resource.and_then(ids::decode_any).map(|(kind, _)| kind) {
+        Some(GidKind::Collection) => MenuItemType::Collection,
+        Some(GidKind::Product) => MenuItemType::Product,
+        Some(GidKind::Page) => MenuItemType::Page,
+        Some(GidKind::Blog) => MenuItemType::Blog,
+        Some(GidKind::Article) => MenuItemType::Article,
+        Some(GidKind::ShopPolicy) => MenuItemType::ShopPolicy,
+        _ => MenuItemType::Http,
     }
 }

@@ -11,7 +11,8 @@ use super::media::{Image, Seo};
 use super::variant::{ProductVariant, SelectedOptionInput};
 use crate::cache::tags;
 use crate::catalog::ProductStatus as DomainStatus;
-use crate::catalog::html::html_to_text;
+use crate::catalog::html::{html_to_text, truncated};
+use crate::catalog::variant_encoding;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::loaders::OptionWithValues;
 use crate::graphql::money::MoneyV2;
@@ -58,12 +59,65 @@ pub struct ProductPriceRange {
 pub struct ProductOption(pub OptionWithValues);
 
 /// One value of a product option.
-#[derive(SimpleObject)]
 pub struct ProductOptionValue {
+    id: ID,
+    name: String,
+    /// The option's position (1 to 3), to find the variants with this value.
+    position: i32,
+    product_id: uuid::Uuid,
+}
+
+/// A colour or image standing for an option value.
+#[derive(SimpleObject)]
+pub struct ProductOptionValueSwatch {
+    /// The colour.
+    pub color: Option<crate::graphql::scalars::Color>,
+}
+
+#[Object]
+impl ProductOptionValue {
     /// A globally unique ID.
-    pub id: ID,
+    async fn id(&self) -> &ID {
+        &self.id
+    }
     /// The value, such as `M`.
-    pub name: String,
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    /// The first variant (in position order) with this value: the one to select when a shopper
+    /// picks it.
+    async fn first_selectable_variant(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ProductVariant>> {
+        let variants = context::loaders(ctx)
+            .variants_by_product
+            .load_one(self.product_id)
+            .await?
+            .unwrap_or_default();
+        let found = variants
+            .into_iter()
+            .find(|variant| option_value(variant, self.position) == Some(self.name.as_str()));
+        match found {
+            Some(variant) => Ok(Some(ProductVariant::loaded(ctx, variant).await?)),
+            None => Ok(None),
+        }
+    }
+    /// A swatch for the value; Vitrine keeps none.
+    async fn swatch(&self) -> Option<ProductOptionValueSwatch> {
+        None
+    }
+}
+
+/// A variant's value of the option at `position` (1 to 3).
+fn option_value(variant: &product_variant::Model, position: i32) -> Option<&str> {
+    match position {
+        1 => Some(&variant.option1),
+        2 => Some(&variant.option2),
+        3 => Some(&variant.option3),
+        _ => None,
+    }
+    .map(String::as_str)
 }
 
 #[Object]
@@ -88,6 +142,8 @@ impl ProductOption {
             .map(|value| ProductOptionValue {
                 id: ID(ids::encode(GidKind::ProductOptionValue, value.id)),
                 name: value.name.clone(),
+                position: self.0.0.position,
+                product_id: self.0.0.product_id,
             })
             .collect()
     }
@@ -141,6 +197,57 @@ impl Product {
             .collect())
     }
 
+    /// Every variant, and the one matching `selected`, or else the first in stock, or else the
+    /// first.
+    async fn selected_or_first_available(
+        &self,
+        ctx: &Context<'_>,
+        selected: &[SelectedOptionInput],
+        matching: &Matching,
+    ) -> async_graphql::Result<(Vec<ProductVariant>, Option<ProductVariant>)> {
+        let (variants, availability) = futures_util::try_join!(
+            self.wrapped_variants(ctx),
+            self.variants_with_availability(ctx)
+        )?;
+        let in_stock = |variant: &ProductVariant| {
+            availability
+                .iter()
+                .any(|(model, available)| model.id == variant.variant_id() && *available > 0)
+        };
+        let chosen = variants
+            .iter()
+            .find(|v| !selected.is_empty() && matching.matches(v, selected))
+            .or_else(|| variants.iter().find(|v| in_stock(v)))
+            .or(variants.first())
+            .cloned();
+        Ok((variants, chosen))
+    }
+
+    /// Each variant's option value positions (what `encodedVariant*` encode), with whether it
+    /// can be bought.
+    async fn combinations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<(Vec<usize>, bool)>> {
+        let (options, variants) = futures_util::try_join!(
+            self.option_models(ctx),
+            self.variants_with_availability(ctx)
+        )?;
+        Ok(variants
+            .iter()
+            .filter_map(|(variant, available)| {
+                let positions: Option<Vec<usize>> = options
+                    .iter()
+                    .map(|(option, values)| {
+                        let value = option_value(variant, option.position)?;
+                        values.iter().position(|known| known.name == value)
+                    })
+                    .collect();
+                Some((positions?, *available > 0))
+            })
+            .collect())
+    }
+
     /// Each variant's model with its units available.
     async fn variants_with_availability(
         &self,
@@ -180,13 +287,7 @@ impl Product {
     }
     /// The description as plain text, optionally cut at `truncateAt` characters.
     async fn description(&self, truncate_at: Option<i32>) -> String {
-        let text = html_to_text(&self.0.description_html);
-        match truncate_at {
-            Some(limit) if limit >= 0 && text.chars().count() > limit as usize => {
-                text.chars().take(limit as usize).collect::<String>() + "…"
-            }
-            _ => text,
-        }
+        truncated(html_to_text(&self.0.description_html), truncate_at)
     }
     /// The description as HTML.
     async fn description_html(&self) -> Html {
@@ -341,26 +442,72 @@ impl Product {
         ignore_unknown_options: Option<bool>,
         case_insensitive_match: Option<bool>,
     ) -> async_graphql::Result<Option<ProductVariant>> {
-        let (variants, availability) = futures_util::try_join!(
-            self.wrapped_variants(ctx),
-            self.variants_with_availability(ctx)
-        )?;
         let matching = Matching {
             ignore_unknown: ignore_unknown_options.unwrap_or(false),
             case_insensitive: case_insensitive_match.unwrap_or(false),
         };
         let selected = selected_options.unwrap_or_default();
-        let in_stock = |variant: &ProductVariant| {
-            availability
-                .iter()
-                .any(|(model, available)| model.id == variant.variant_id() && *available > 0)
+        let (_, chosen) = self
+            .selected_or_first_available(ctx, &selected, &matching)
+            .await?;
+        Ok(chosen)
+    }
+    /// Which option value combinations have a variant, encoded as Shopify encodes them (v1).
+    async fn encoded_variant_existence(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<String>> {
+        let combinations = self.combinations(ctx).await?;
+        let all: Vec<Vec<usize>> = combinations.into_iter().map(|(c, _)| c).collect();
+        Ok(Some(variant_encoding::encode(&all)))
+    }
+    /// Which option value combinations have a variant that can be bought, encoded as Shopify
+    /// encodes them (v1).
+    async fn encoded_variant_availability(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<String>> {
+        let combinations = self.combinations(ctx).await?;
+        let available: Vec<Vec<usize>> = combinations
+            .into_iter()
+            .filter(|(_, available)| *available)
+            .map(|(c, _)| c)
+            .collect();
+        Ok(Some(variant_encoding::encode(&available)))
+    }
+    /// The variants one option value away from the selected variant (or, with no selection,
+    /// from the first available one).
+    async fn adjacent_variants(
+        &self,
+        ctx: &Context<'_>,
+        selected_options: Option<Vec<SelectedOptionInput>>,
+        ignore_unknown_options: Option<bool>,
+        case_insensitive_match: Option<bool>,
+    ) -> async_graphql::Result<Vec<ProductVariant>> {
+        let matching = Matching {
+            ignore_unknown: ignore_unknown_options.unwrap_or(false),
+            case_insensitive: case_insensitive_match.unwrap_or(false),
         };
-        let chosen = variants
-            .iter()
-            .find(|v| !selected.is_empty() && matching.matches(v, &selected))
-            .or_else(|| variants.iter().find(|v| in_stock(v)))
-            .or(variants.first());
-        Ok(chosen.cloned())
+        let selected = selected_options.unwrap_or_default();
+        let (variants, origin) = self
+            .selected_or_first_available(ctx, &selected, &matching)
+            .await?;
+        let Some(origin) = origin else {
+            return Ok(Vec::new());
+        };
+        let origin_values = origin.option_pairs();
+        Ok(variants
+            .into_iter()
+            .filter(|variant| {
+                let differing = variant
+                    .option_pairs()
+                    .iter()
+                    .zip(&origin_values)
+                    .filter(|(a, b)| a.value != b.value)
+                    .count();
+                differing == 1
+            })
+            .collect())
     }
     /// The product's storefront URL; Vitrine is headless, so there is none.
     async fn online_store_url(&self) -> Option<Url> {

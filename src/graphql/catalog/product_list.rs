@@ -159,28 +159,33 @@ impl ProductListingFacets {
                     .gql()?
             }
         };
-        Ok(found
-            .into_iter()
-            .map(|facet| Filter {
-                id: facet.id,
-                label: facet.label,
-                kind: match facet.kind {
-                    FacetKind::List => FilterType::List,
-                    FacetKind::PriceRange => FilterType::PriceRange,
-                },
-                values: facet
-                    .values
-                    .into_iter()
-                    .map(|value| FilterValue {
-                        id: value.id,
-                        label: value.label,
-                        count: i32::try_from(value.count).unwrap_or(i32::MAX),
-                        input: Json(value.input.to_string()),
-                    })
-                    .collect(),
-            })
-            .collect())
+        Ok(render_facets(found))
     }
+}
+
+/// Facets as `Filter` objects.
+pub fn render_facets(found: Vec<facets::Facet>) -> Vec<Filter> {
+    found
+        .into_iter()
+        .map(|facet| Filter {
+            id: facet.id,
+            label: facet.label,
+            kind: match facet.kind {
+                FacetKind::List => FilterType::List,
+                FacetKind::PriceRange => FilterType::PriceRange,
+            },
+            values: facet
+                .values
+                .into_iter()
+                .map(|value| FilterValue {
+                    id: value.id,
+                    label: value.label,
+                    count: i32::try_from(value.count).unwrap_or(i32::MAX),
+                    input: Json(value.input.to_string()),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 pub type ProductConnection = Connection<String, Product, ProductListingFacets>;

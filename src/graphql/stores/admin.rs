@@ -9,6 +9,7 @@ use super::shop::Shop;
 use crate::graphql::context;
 use crate::graphql::errors::{UserError, with_user_errors};
 use crate::graphql::scalars::Decimal;
+use crate::stores::brand::{Brand, ColorGroup};
 use crate::stores::{self, CheckoutSettingsInput, StoreInput};
 use crate::tenancy;
 
@@ -45,6 +46,60 @@ pub struct StoreUpdateInput {
     pub payment_capture: Option<PaymentCapturePolicy>,
     /// Response lifetimes at the edge and trusted-documents mode.
     pub edge: Option<StoreEdgeSettingsInput>,
+    /// The brand (`shop.brand`), replacing the one the store has.
+    pub brand: Option<BrandInput>,
+}
+
+/// The store's brand.
+#[derive(InputObject, Default)]
+pub struct BrandInput {
+    /// The brand's slogan.
+    pub slogan: Option<String>,
+    /// A short description of the brand.
+    pub short_description: Option<String>,
+    /// The URL of the logo.
+    pub logo_url: Option<String>,
+    /// The URL of the square logo.
+    pub square_logo_url: Option<String>,
+    /// The URL of the cover image.
+    pub cover_image_url: Option<String>,
+    /// The main colour pairs.
+    pub primary_colors: Option<Vec<BrandColorGroupInput>>,
+    /// The accent colour pairs.
+    pub secondary_colors: Option<Vec<BrandColorGroupInput>>,
+}
+
+/// A background and foreground colour, each `#` and six hexadecimal digits.
+#[derive(InputObject)]
+pub struct BrandColorGroupInput {
+    /// The background colour.
+    pub background: Option<String>,
+    /// The colour of text and shapes on the background.
+    pub foreground: Option<String>,
+}
+
+impl From<BrandInput> for Brand {
+    fn from(input: BrandInput) -> Brand {
+        let groups = |groups: Option<Vec<BrandColorGroupInput>>| -> Vec<ColorGroup> {
+            groups
+                .unwrap_or_default()
+                .into_iter()
+                .map(|group| ColorGroup {
+                    background: group.background,
+                    foreground: group.foreground,
+                })
+                .collect()
+        };
+        Brand {
+            slogan: input.slogan,
+            short_description: input.short_description,
+            logo_url: input.logo_url,
+            square_logo_url: input.square_logo_url,
+            cover_image_url: input.cover_image_url,
+            primary_colors: groups(input.primary_colors),
+            secondary_colors: groups(input.secondary_colors),
+        }
+    }
 }
 
 /// The result of `storeUpdate`.
@@ -88,6 +143,7 @@ impl AdminStoreMutation {
                 payment_capture: input.payment_capture.map(Into::into),
             },
             edge: input.edge.map(Into::into).unwrap_or_default(),
+            brand: input.brand.map(Into::into),
         };
         let result = context::write(ctx, async |tx| {
             stores::update_store(tx, store, change).await

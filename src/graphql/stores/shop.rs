@@ -2,10 +2,15 @@
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 
+use super::brand::Brand;
+use super::policies::{ShopPolicy, ShopPolicyWithDefault};
+use crate::catalog::policies::{self, PolicyKind};
 use crate::graphql::context;
+use crate::graphql::errors::GqlResult;
 use crate::graphql::scalars::{CountryCode, CurrencyCode, Url};
 use crate::ids::{self, GidKind};
 use crate::stores::Store;
+use crate::stores::brand::Brand as StoreBrand;
 
 #[derive(Default)]
 pub struct ShopQuery;
@@ -107,5 +112,62 @@ impl Shop {
     /// Countries the store ships to.
     async fn ships_to_countries(&self) -> Vec<CountryCode> {
         vec![CountryCode("US".into())]
+    }
+    /// The store's brand: slogan, logos and colours.
+    async fn brand(&self) -> Option<Brand> {
+        Some(Brand(StoreBrand::of(&self.0)))
+    }
+    /// The privacy policy, if the store has one.
+    async fn privacy_policy(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ShopPolicy>> {
+        self.policy(ctx, PolicyKind::PrivacyPolicy).await
+    }
+    /// The refund policy, if the store has one.
+    async fn refund_policy(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ShopPolicy>> {
+        self.policy(ctx, PolicyKind::RefundPolicy).await
+    }
+    /// The shipping policy, if the store has one.
+    async fn shipping_policy(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ShopPolicy>> {
+        self.policy(ctx, PolicyKind::ShippingPolicy).await
+    }
+    /// The terms of service, if the store has them.
+    async fn terms_of_service(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ShopPolicy>> {
+        self.policy(ctx, PolicyKind::TermsOfService).await
+    }
+    /// The subscription (cancellation) policy, with a default text when the store has none.
+    async fn subscription_policy(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ShopPolicyWithDefault>> {
+        let kind = PolicyKind::SubscriptionPolicy;
+        let policy = policies::find_policy(context::db(ctx), &self.0, kind)
+            .await
+            .gql()?;
+        Ok(Some(ShopPolicyWithDefault {
+            policy,
+            kind,
+            store: self.0.clone(),
+        }))
+    }
+}
+
+impl Shop {
+    async fn policy(
+        &self,
+        ctx: &Context<'_>,
+        kind: PolicyKind,
+    ) -> async_graphql::Result<Option<ShopPolicy>> {
+        let found = policies::find_policy(context::db(ctx), &self.0, kind)
+            .await
+            .gql()?;
+        Ok(found.map(|policy| ShopPolicy {
+            policy,
+            store: self.0.clone(),
+        }))
     }
 }
