@@ -21,7 +21,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use entities::cache_invalidation;
 use entities::prelude::{CacheInvalidation, Store as StoreEntity};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use search::{Page, SearchBackend, SearchQuery};
 use tokio::sync::Mutex;
 use uuid::Uuid;
@@ -32,8 +32,9 @@ use crate::cache::tags::{self, Tag};
 use crate::db::Database;
 use crate::error::{AppError, Result};
 
-/// How far before the watermark rows are read again.
-pub const OVERLAP: Duration = Duration::from_secs(30);
+/// How far before the watermark rows are read again: longer than a write's transaction takes
+/// to commit.
+pub const OVERLAP: Duration = Duration::from_secs(10);
 
 /// Rows taken in per pass.
 const ROWS_PER_PASS: u64 = 1_000;
@@ -171,21 +172,47 @@ impl Indexer {
         })
     }
 
-    async fn take_in(&self, progress: &mut Progress) -> Result<usize> {
+    /// Up to `ROWS_PER_PASS` rows not taken in yet, oldest first. The rows of the overlap are read
+    /// again page by page (most of them seen already), so that however many there are, the pass
+    /// gets past them to the new ones.
+    async fn unseen_rows(&self, progress: &Progress) -> Result<Vec<cache_invalidation::Model>> {
         let since = progress.watermark.map(|at| at - overlap());
-        let mut rows = CacheInvalidation::find()
-            .order_by_asc(cache_invalidation::Column::CreatedAt)
-            .order_by_asc(cache_invalidation::Column::Id)
-            .limit(ROWS_PER_PASS);
-        if let Some(since) = since {
-            rows = rows.filter(cache_invalidation::Column::CreatedAt.gte(since));
+        let mut after: Option<(DateTime<Utc>, Uuid)> = None;
+        let mut unseen = Vec::new();
+        loop {
+            let mut page = CacheInvalidation::find()
+                .order_by_asc(cache_invalidation::Column::CreatedAt)
+                .order_by_asc(cache_invalidation::Column::Id)
+                .limit(ROWS_PER_PASS);
+            if let Some(since) = since {
+                page = page.filter(cache_invalidation::Column::CreatedAt.gte(since));
+            }
+            if let Some((at, id)) = after {
+                page = page.filter(
+                    Condition::any()
+                        .add(cache_invalidation::Column::CreatedAt.gt(at))
+                        .add(
+                            Condition::all()
+                                .add(cache_invalidation::Column::CreatedAt.eq(at))
+                                .add(cache_invalidation::Column::Id.gt(id)),
+                        ),
+                );
+            }
+            let rows = page.all(self.db.reader()).await?;
+            let full = rows.len() as u64 == ROWS_PER_PASS;
+            after = rows.last().map(|row| (row.created_at, row.id));
+            unseen.extend(
+                rows.into_iter()
+                    .filter(|row| !progress.seen.contains_key(&row.id)),
+            );
+            if !full || unseen.len() as u64 >= ROWS_PER_PASS {
+                return Ok(unseen);
+            }
         }
-        let rows: Vec<cache_invalidation::Model> = rows
-            .all(self.db.reader())
-            .await?
-            .into_iter()
-            .filter(|row| !progress.seen.contains_key(&row.id))
-            .collect();
+    }
+
+    async fn take_in(&self, progress: &mut Progress) -> Result<usize> {
+        let rows = self.unseen_rows(progress).await?;
         if rows.is_empty() {
             return Ok(0);
         }

@@ -1,9 +1,13 @@
 //! Pre-warming: after `cacheWarm` (or `vitrine cache warm`), a storefront's first GET of a
 //! collection or best-selling product page is a hit.
 
+use std::time::Duration;
+
 use serde_json::json;
 
 use super::{get, header, sized};
+use crate::checkout::eventually;
+use crate::edge::rows_of_store;
 use crate::helpers::{As, Backend, TestApp, collection_of, run_cli, spawn_app_on};
 
 const PRODUCT: &str = include_str!("../../../schema/operations/storefront/product.graphql");
@@ -39,6 +43,7 @@ async fn the_admin_mutation_warms_collections_and_best_sellers_on_both_backends(
     for backend in [Backend::Postgres, Backend::Sqlite] {
         let app = spawn_app_on(backend).await;
         let (product, collection) = catalog(&app).await;
+        settled(&app).await;
         let warmed = app.admin(WARM, "Warm", json!({})).await;
         assert_eq!(
             warmed["cacheWarm"],
@@ -52,10 +57,25 @@ async fn the_admin_mutation_warms_collections_and_best_sellers_on_both_backends(
     }
 }
 
+/// Waits until the catalog's writes are taken in by the search index and every purge they owe
+/// (the index's own included) has reached the origin: a purge landing while the warm runs would
+/// keep its answers from being stored.
+async fn settled(app: &TestApp) {
+    app.search_caught_up().await;
+    eventually(Duration::from_secs(10), "the writes' purges", || async {
+        rows_of_store(app, app.store.store_id)
+            .await
+            .iter()
+            .all(|row| row.origin_purged_at.is_some())
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_cli_warms_the_shared_cache_for_every_instance() {
     let app = spawn_app_on(Backend::Postgres).await;
     let (product, collection) = catalog(&app).await;
+    settled(&app).await;
     run_cli(&app, &["cache", "warm", "--domain", &app.store.domain])
         .await
         .expect("cache warm");

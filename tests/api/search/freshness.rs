@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+use entities::cache_invalidation;
+use entities::prelude::CacheInvalidation;
+use sea_orm::{EntityTrait, Set};
 use serde_json::json;
 
 use super::listings::titles;
@@ -74,4 +77,38 @@ async fn a_change_is_searchable_within_a_second(backend: Backend) {
     within_a_second(&app, "parkka", &[]).await;
 }
 
-on_both_backends!(a_change_is_searchable_within_a_second);
+on_both_backends!(
+    a_change_is_searchable_within_a_second,
+    a_burst_of_changes_does_not_stall_the_index,
+);
+
+/// More catalog changes than one pass takes, all within the indexer's overlap: each pass still
+/// gets past the rows it has seen to the new ones.
+async fn a_burst_of_changes_does_not_stall_the_index(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    app.search_caught_up().await;
+    let listing = vitrine::cache::tags::products(app.store.store_id);
+    let now = chrono::Utc::now();
+    let rows: Vec<cache_invalidation::ActiveModel> = (0..2_500)
+        .map(|n| cache_invalidation::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            store_id: Set(app.store.store_id),
+            tags: Set(listing.clone()),
+            created_at: Set(now + chrono::Duration::microseconds(n)),
+            origin_due_at: Set(now),
+            origin_purged_at: Set(Some(now)),
+            cdn_attempts: Set(0),
+            cdn_next_attempt_at: Set(now),
+            cdn_purged_at: Set(Some(now)),
+            cdn_error: Set(None),
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        CacheInvalidation::insert_many(chunk.to_vec())
+            .exec(app.db())
+            .await
+            .unwrap();
+    }
+    app.create_product(sized_product("Burst Parka", "BP")).await;
+    within_a_second(&app, "brust", &["Burst Parka"]).await;
+}
