@@ -13,13 +13,13 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entities::{
-    collection, inventory_level, product, product_image, product_option, product_option_value,
-    product_variant,
+    blog, collection, inventory_level, product, product_image, product_option,
+    product_option_value, product_variant,
 };
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use crate::catalog::{Visibility, collections, product_read};
+use crate::catalog::{Visibility, blogs, collections, product_read};
 use crate::graphql::errors::GqlResult;
 use crate::graphql::orders::loaders::{
     EventsByPaymentLoader, HistoryByOrderLoader, LinesByOrderLoader, PaymentsByOrderLoader,
@@ -49,6 +49,7 @@ pub struct Loaders {
     pub tags_by_product: Cached<TagsByProductLoader>,
     pub stock_by_variant: Cached<StockByVariantLoader>,
     pub collection_by_id: Cached<CollectionByIdLoader>,
+    pub blog_by_id: Cached<BlogByIdLoader>,
     pub lines_by_order: Cached<LinesByOrderLoader>,
     pub history_by_order: Cached<HistoryByOrderLoader>,
     pub payments_by_order: Cached<PaymentsByOrderLoader>,
@@ -79,6 +80,7 @@ impl Loaders {
             tags_by_product: immediate(TagsByProductLoader(scope.clone())),
             stock_by_variant: immediate(StockByVariantLoader(scope.clone())),
             collection_by_id: immediate(CollectionByIdLoader(scope.clone())),
+            blog_by_id: immediate(BlogByIdLoader(scope.clone())),
             lines_by_order: immediate(LinesByOrderLoader(scope.clone())),
             history_by_order: immediate(HistoryByOrderLoader(scope.clone())),
             payments_by_order: immediate(PaymentsByOrderLoader(scope.clone())),
@@ -122,6 +124,7 @@ impl Loaders {
         self.tags_by_product.clear::<Uuid>();
         self.stock_by_variant.clear::<Uuid>();
         self.collection_by_id.clear::<Uuid>();
+        self.blog_by_id.clear::<Uuid>();
         self.lines_by_order.clear::<Uuid>();
         self.history_by_order.clear::<Uuid>();
         self.payments_by_order.clear::<Uuid>();
@@ -259,6 +262,20 @@ impl Loader<Uuid> for StockByVariantLoader {
             .await
             .gql()?;
         Ok(by_key(ids, found, |l| l.variant_id))
+    }
+}
+
+pub struct BlogByIdLoader(Scope);
+
+impl Loader<Uuid> for BlogByIdLoader {
+    type Value = Option<blog::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let found = blogs::blogs_by_ids(&self.0.db, &self.0.store, ids)
+            .await
+            .gql()?;
+        Ok(by_key(ids, found, |b| b.id))
     }
 }
 

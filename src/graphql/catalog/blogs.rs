@@ -235,13 +235,11 @@ impl Article {
     }
     /// The article's image.
     async fn image(&self) -> Option<Image> {
-        self.0.image_url.clone().map(|url| Image {
-            id: None,
-            url,
-            alt_text: self.0.image_alt.clone(),
-            width: None,
-            height: None,
-        })
+        let alt_text = self.0.image_alt.clone();
+        self.0
+            .image_url
+            .clone()
+            .map(|url| Image::of_url(url, alt_text))
     }
     /// When the article was published.
     async fn published_at(&self) -> DateTime<Utc> {
@@ -258,10 +256,12 @@ impl Article {
     }
     /// The blog the article belongs to.
     async fn blog(&self, ctx: &Context<'_>) -> async_graphql::Result<Blog> {
-        let (db, store) = (context::db(ctx), context::store(ctx));
-        let blog = blogs::find_blog_by_id(db, store, self.0.blog_id)
-            .await
-            .gql()?
+        // Through the request's loader: a page of articles reads their blogs in one query.
+        let blog = context::loaders(ctx)
+            .blog_by_id
+            .load_one(self.0.blog_id)
+            .await?
+            .flatten()
             .ok_or_else(|| async_graphql::Error::new("the article's blog is gone"))?;
         Ok(Blog(blog))
     }

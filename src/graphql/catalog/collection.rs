@@ -88,13 +88,11 @@ impl Collection {
     }
     /// The collection's image, if any.
     async fn image(&self) -> Option<Image> {
-        self.0.image_url.clone().map(|url| Image {
-            id: None,
-            url,
-            alt_text: self.0.image_alt.clone(),
-            width: None,
-            height: None,
-        })
+        let alt_text = self.0.image_alt.clone();
+        self.0
+            .image_url
+            .clone()
+            .map(|url| Image::of_url(url, alt_text))
     }
     /// Search-engine title and description.
     async fn seo(&self) -> Seo {

@@ -29,6 +29,19 @@ impl From<product_image::Model> for Image {
     }
 }
 
+impl Image {
+    /// An image known only by its URL and description (a collection's, an article's).
+    pub fn of_url(url: String, alt_text: Option<String>) -> Image {
+        Image {
+            id: None,
+            url,
+            alt_text,
+            width: None,
+            height: None,
+        }
+    }
+}
+
 #[Object]
 impl Image {
     /// A unique ID for the image.

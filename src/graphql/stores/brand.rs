@@ -81,13 +81,7 @@ impl MediaImage {
     }
 
     fn as_image(&self) -> Image {
-        Image {
-            id: None,
-            url: self.url.clone(),
-            alt_text: self.alt.clone(),
-            width: None,
-            height: None,
-        }
+        Image::of_url(self.url.clone(), self.alt.clone())
     }
 }
 
