@@ -1,6 +1,8 @@
 //! The `vitrine` command line: `serve` (the default), `migrate`, `store create`,
-//! `store rotate-webhook-secret`, `documents register`, `cache warm`, `seed --demo`,
-//! `reconcile` and `export-schema`. Each command reads the layered settings, then does one thing.
+//! `store rotate-webhook-secret`, `documents register`, `cache warm`, `search reindex`,
+//! `search check`, `seed --demo`, `reconcile` and `export-schema`. Each command reads the layered settings, then does one thing.
+
+mod search_index;
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +59,11 @@ enum Command {
     Cache {
         #[command(subcommand)]
         action: CacheCommand,
+    },
+    /// Rebuild or check the search index.
+    Search {
+        #[command(subcommand)]
+        action: search_index::SearchCommand,
     },
     /// Create the demo store with its catalog.
     Seed {
@@ -190,6 +197,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     api_version,
                 },
         } => warm_cache(settings, &domain, &api_version).await,
+        Command::Search { action } => {
+            let db = migrated(&settings).await?;
+            search_index::run(&settings, &db, action).await
+        }
         Command::Seed { demo, domain } => {
             anyhow::ensure!(demo, "nothing to seed: pass --demo");
             let db = migrated(&settings).await?;

@@ -7,6 +7,7 @@
 pub mod documents;
 pub mod indexer;
 pub mod listing;
+pub mod maintenance;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -10,7 +10,8 @@ use chrono::Utc;
 use entities::{api_token, prelude::*, product_variant, store};
 use sea_orm::sea_query::LockType;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -177,6 +178,18 @@ pub async fn find_by_token_hash(
 pub async fn find_store(db: &impl ConnectionTrait, store_id: Uuid) -> Result<Option<Store>> {
     Ok(entities::store::Entity::find_by_id(store_id)
         .one(db)
+        .await?)
+}
+
+/// Every store's id and domain, by domain.
+pub async fn all_domains(db: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>> {
+    Ok(entities::store::Entity::find()
+        .select_only()
+        .column(store::Column::Id)
+        .column(store::Column::Domain)
+        .order_by_asc(store::Column::Domain)
+        .into_tuple()
+        .all(db)
         .await?)
 }
 

@@ -45,6 +45,13 @@ pub trait SearchBackend: Send + Sync {
     async fn watermark(&self) -> anyhow::Result<Option<i64>>;
     async fn set_watermark(&self, millis: i64) -> anyhow::Result<()>;
 
+    /// Whether the index searched was replaced since the last call (a rebuild built aside and
+    /// published, perhaps by another process); the backend then searches the new one, and its
+    /// indexer must resume from the new index's watermark.
+    async fn refresh(&self) -> anyhow::Result<bool> {
+        Ok(false)
+    }
+
     /// Suggestions for what the shopper is typing: products and content matching it as a
     /// prefix, and completed queries drawn from the matching products' titles.
     async fn suggest(&self, query: &SuggestQuery) -> anyhow::Result<Suggestions> {
@@ -78,4 +85,15 @@ pub trait SearchBackend: Send + Sync {
         }
         Ok(suggestions)
     }
+}
+
+/// An index built aside for a rebuild without downtime: filled through `backend` (an empty
+/// index with the live one's settings) while the live index keeps answering, then `publish`ed,
+/// which replaces the live index at once. Whoever searches the live index picks the new one up at
+/// its next `refresh`.
+#[async_trait]
+pub trait AsideIndex: Send + Sync {
+    fn backend(&self) -> std::sync::Arc<dyn SearchBackend>;
+    /// Makes this index the live one and discards the old; `backend` is not to be used after.
+    async fn publish(self: Box<Self>) -> anyhow::Result<()>;
 }

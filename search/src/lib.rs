@@ -17,7 +17,7 @@ pub mod tantivy;
 pub mod text;
 pub mod typos;
 
-pub use backend::{Health, SearchBackend};
+pub use backend::{AsideIndex, Health, SearchBackend};
 pub use document::{ContentDocument, ContentKind, ProductDocument, VariantDocument};
 pub use query::{
     Filter, FilterGroup, Page, SearchQuery, SortKey, SuggestQuery, UnavailableProducts,

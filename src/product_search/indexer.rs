@@ -46,6 +46,15 @@ const OLDEST_WATERMARK: Duration = Duration::from_secs(45 * 60);
 /// The most products one collection reindexes through the index's own listing of it.
 const MOST_MEMBERS: usize = 100_000;
 
+/// How a rebuild goes, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Rebuilding {
+    /// A store's products were listed: this many more to index.
+    Found(usize),
+    /// This many more products were indexed (or found gone).
+    Indexed(usize),
+}
+
 /// What one pass must bring up to date, per store.
 #[derive(Debug, Default)]
 struct Owed {
@@ -97,6 +106,10 @@ impl Indexer {
     /// since the last. Returns how many rows it took in.
     pub async fn pass(&self) -> Result<usize> {
         let mut progress = self.progress.lock().await;
+        if self.backend.refresh().await.map_err(AppError::Internal)? {
+            tracing::info!("the search index was replaced; resuming from its watermark");
+            *progress = None;
+        }
         if progress.is_none() {
             *progress = Some(self.resume().await?);
         }
@@ -116,20 +129,46 @@ impl Indexer {
                 watermark: Some(watermark),
                 seen: HashMap::new(),
             }),
-            _ => {
-                let started = Utc::now();
-                self.rebuild(None).await?;
-                Ok(Progress {
-                    watermark: Some(started - overlap()),
-                    seen: HashMap::new(),
-                })
-            }
+            _ => Ok(self.refill(&mut |_| {}).await?.0),
         }
     }
 
+    /// Fills the index with the whole catalog, telling `report` how it goes; the passes after
+    /// take in the changes made meanwhile. Returns how many products it indexed.
+    pub async fn fill(&self, report: &mut (dyn FnMut(Rebuilding) + Send)) -> Result<usize> {
+        let mut progress = self.progress.lock().await;
+        let (filled, indexed) = self.refill(report).await?;
+        *progress = Some(filled);
+        Ok(indexed)
+    }
+
+    /// Rebuilds the index whole and records where its changes start: a little before the
+    /// rebuild began, so that what changed while it read the catalog is taken in after.
+    async fn refill(
+        &self,
+        report: &mut (dyn FnMut(Rebuilding) + Send),
+    ) -> Result<(Progress, usize)> {
+        let started = Utc::now();
+        let indexed = self.rebuild(None, report).await?;
+        let watermark = started - overlap();
+        self.backend
+            .set_watermark(watermark.timestamp_millis())
+            .await
+            .map_err(AppError::Internal)?;
+        let progress = Progress {
+            watermark: Some(watermark),
+            seen: HashMap::new(),
+        };
+        Ok((progress, indexed))
+    }
+
     /// Reindexes every store (or one) whole, removing what the index holds that the catalog no
-    /// longer shows. Returns how many products it indexed.
-    pub async fn rebuild(&self, only: Option<Uuid>) -> Result<usize> {
+    /// longer shows, and telling `report` how it goes. Returns how many products it indexed.
+    pub async fn rebuild(
+        &self,
+        only: Option<Uuid>,
+        report: &mut (dyn FnMut(Rebuilding) + Send),
+    ) -> Result<usize> {
         let stores: Vec<Uuid> = match only {
             Some(store) => vec![store],
             None => {
@@ -144,7 +183,11 @@ impl Indexer {
         let mut indexed = 0;
         for store in stores {
             let ids = documents::shown_product_ids(self.db.reader(), store).await?;
-            indexed += self.reindex_products(store, &ids).await?;
+            report(Rebuilding::Found(ids.len()));
+            for chunk in ids.chunks(documents::BATCH) {
+                indexed += self.reindex_products(store, chunk).await?;
+                report(Rebuilding::Indexed(chunk.len()));
+            }
             self.reindex_content(store).await?;
         }
         Ok(indexed)

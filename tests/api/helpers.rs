@@ -466,22 +466,30 @@ macro_rules! on_both_backends {
     };
 }
 
-/// Runs the `vitrine` command line with `args` against this app's database and Redis (through
-/// a config file, as an operator would).
+/// Runs the `vitrine` command line with `args` against this app's database, Redis and search
+/// index (through a config file, as an operator would).
 pub async fn run_cli(app: &TestApp, args: &[&str]) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("vitrine-cli-{}", Uuid::now_v7()));
     std::fs::create_dir_all(&dir).expect("a config dir");
     let config = dir.join("vitrine.toml");
     let settings = app.settings();
-    std::fs::write(
-        &config,
-        format!(
-            "database_url = {:?}\nredis_url = {:?}\nlog = \"off\"\n",
-            settings.database_url.as_deref().expect("a PostgreSQL app"),
-            settings.redis_url.as_deref().expect("an app with Redis"),
-        ),
-    )
-    .expect("write the config");
+    let mut toml = format!(
+        "log = \"off\"\ndata_dir = {:?}\n",
+        settings.data_dir.display().to_string()
+    );
+    if let Some(url) = &settings.database_url {
+        toml.push_str(&format!("database_url = {url:?}\n"));
+    }
+    if let Some(url) = &settings.redis_url {
+        toml.push_str(&format!("redis_url = {url:?}\n"));
+    }
+    if let Some(index) = &settings.search_index_dir {
+        toml.push_str(&format!(
+            "search_index_dir = {:?}\n",
+            index.display().to_string()
+        ));
+    }
+    std::fs::write(&config, toml).expect("write the config");
     let config = config.display().to_string();
     let mut argv = vec!["vitrine", "--config", config.as_str()];
     argv.extend_from_slice(args);

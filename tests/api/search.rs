@@ -6,4 +6,5 @@
 mod content;
 mod freshness;
 mod listings;
+mod maintenance;
 mod storefront;

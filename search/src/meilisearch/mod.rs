@@ -4,6 +4,7 @@
 //! token whose search rules carry the same filter, so that Meilisearch itself refuses to show
 //! another store's documents whatever a request holds.
 
+mod aside;
 mod documents;
 mod filters;
 mod settings;
@@ -29,6 +30,7 @@ use crate::query::{self, Filter, FilterGroup, SearchQuery, SortKey, UnavailableP
 use crate::results::{FacetCount, FacetValue, Hit, SearchResults};
 use crate::text::ShopperText;
 
+pub use self::aside::MeilisearchAside;
 pub use self::tenants::TENANT_TOKEN_LIFETIME;
 
 /// How long a write waits for Meilisearch to apply it.
@@ -42,11 +44,13 @@ pub struct MeilisearchBackend {
     tenants: Tenants,
     products: String,
     content: String,
-    /// Holds the indexer's watermark.
+    /// Holds the indexer's watermark and the generation of the indexes (`aside`).
     state: String,
+    /// The generation last seen, once read (`refresh`).
+    generation: std::sync::Mutex<Option<Option<i64>>>,
 }
 
-/// The indexer's watermark, as the state index holds it.
+/// A number the state index holds: the indexer's watermark, or the indexes' generation.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Watermark {
     id: String,
@@ -54,6 +58,7 @@ struct Watermark {
 }
 
 const WATERMARK_ID: &str = "watermark";
+const GENERATION_ID: &str = "generation";
 
 impl MeilisearchBackend {
     /// Connects to the server at `url` with `key` (its master key; `None` for a server without
@@ -71,6 +76,7 @@ impl MeilisearchBackend {
             products: format!("{prefix}_products"),
             content: format!("{prefix}_content"),
             state: format!("{prefix}_state"),
+            generation: std::sync::Mutex::new(None),
         };
         let products = backend.admin.index(&backend.products);
         let content = backend.admin.index(&backend.content);
@@ -91,6 +97,34 @@ impl MeilisearchBackend {
             &[&self.products, &self.content],
             lifetime,
         )
+    }
+
+    /// A number the state index holds (the watermark, the generation), `None` when unset.
+    async fn state_record(&self, id: &str) -> anyhow::Result<Option<i64>> {
+        let index = self.admin.index(&self.state);
+        match index.get_document::<Watermark>(id).await {
+            Ok(found) => Ok(Some(found.millis)),
+            Err(meilisearch_sdk::errors::Error::Meilisearch(error))
+                if matches!(
+                    error.error_code,
+                    meilisearch_sdk::errors::ErrorCode::DocumentNotFound
+                        | meilisearch_sdk::errors::ErrorCode::IndexNotFound
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn set_state_record(&self, id: &str, millis: i64) -> anyhow::Result<()> {
+        let index = self.admin.index(&self.state);
+        let record = Watermark {
+            id: id.into(),
+            millis,
+        };
+        self.applied(index.add_or_replace(&[record], Some("id")).await?)
+            .await
     }
 
     async fn applied(&self, task: TaskInfo) -> anyhow::Result<()> {
@@ -437,29 +471,21 @@ impl SearchBackend for MeilisearchBackend {
     }
 
     async fn watermark(&self) -> anyhow::Result<Option<i64>> {
-        let index = self.admin.index(&self.state);
-        match index.get_document::<Watermark>(WATERMARK_ID).await {
-            Ok(found) => Ok(Some(found.millis)),
-            Err(meilisearch_sdk::errors::Error::Meilisearch(error))
-                if matches!(
-                    error.error_code,
-                    meilisearch_sdk::errors::ErrorCode::DocumentNotFound
-                        | meilisearch_sdk::errors::ErrorCode::IndexNotFound
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(error) => Err(error.into()),
-        }
+        self.state_record(WATERMARK_ID).await
     }
 
     async fn set_watermark(&self, millis: i64) -> anyhow::Result<()> {
-        let index = self.admin.index(&self.state);
-        let record = Watermark {
-            id: WATERMARK_ID.into(),
-            millis,
-        };
-        self.applied(index.add_or_replace(&[record], Some("id")).await?)
-            .await
+        self.set_state_record(WATERMARK_ID, millis).await
+    }
+
+    async fn refresh(&self) -> anyhow::Result<bool> {
+        let now = self.state_record(GENERATION_ID).await?;
+        let mut seen = self
+            .generation
+            .lock()
+            .expect("the generation lock is never poisoned");
+        let replaced = seen.is_some_and(|seen| seen != now);
+        *seen = Some(now);
+        Ok(replaced)
     }
 }

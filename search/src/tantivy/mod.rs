@@ -1,8 +1,11 @@
 //! The embedded backend: a Tantivy index in the data dir (or in memory for tests), searched in
 //! process. One writer, behind a lock; every write commits and reloads the reader before it
-//! returns, so what was indexed is searchable at once.
+//! returns, so what was indexed is searchable at once. On disk each build lives in a generation
+//! of its own (`generations`), so a rebuild fills a new one aside and the running server
+//! switches to it at its next `refresh`.
 
 mod facets;
+mod generations;
 mod query;
 mod ranking;
 mod schema;
@@ -11,6 +14,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
+use arc_swap::ArcSwap;
 use async_trait::async_trait;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
@@ -20,10 +24,11 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searche
 use uuid::Uuid;
 
 use self::facets::{Counted, Tally};
+use self::generations::Generations;
 use self::query::{Queries, Scope};
 use self::ranking::SegmentRanker;
 use self::schema::{Fields, Kind};
-use crate::backend::{Health, SearchBackend};
+use crate::backend::{AsideIndex, Health, SearchBackend};
 use crate::document::{ContentDocument, ContentKind, ProductDocument};
 use crate::query::{Filter, FilterGroup, SearchQuery, UnavailableProducts, grouped as by_group};
 use crate::results::{Hit, SearchResults};
@@ -35,54 +40,93 @@ const WRITER_MEMORY: usize = 50_000_000;
 /// A Tantivy index holding every store's documents.
 #[derive(Clone)]
 pub struct TantivyBackend {
-    inner: Arc<Inner>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    /// The index searched and written.
+    live: ArcSwap<Inner>,
+    /// Where the generations live; `None` in memory.
+    generations: Option<Generations>,
+    /// Whether this process writes the index (one process may).
+    writable: bool,
 }
 
 struct Inner {
     index: Index,
     fields: Fields,
     reader: IndexReader,
-    /// The writer, and the watermark every commit records (as the commit's payload).
-    writer: Mutex<(IndexWriter, Option<i64>)>,
+    writer: Mutex<Writer>,
+    /// The generation this index is, on disk.
+    generation: Option<String>,
+}
+
+/// The writer (`None` once closed), and the watermark every commit records (as its payload).
+struct Writer {
+    writer: Option<IndexWriter>,
+    watermark: Option<i64>,
 }
 
 impl TantivyBackend {
-    /// Opens the index in `dir`, creating it when there is none.
-    pub fn open(dir: &Path) -> anyhow::Result<TantivyBackend> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating the search index directory {}", dir.display()))?;
-        let (schema, fields) = Fields::schema();
-        let directory = MmapDirectory::open(dir)?;
-        let index = Index::open_or_create(directory, schema)
-            .with_context(|| format!("opening the search index in {}", dir.display()))?;
-        Self::with_index(index, fields)
+    /// Opens the current generation of the index under `root`, creating one when there is none.
+    pub fn open(root: &Path) -> anyhow::Result<TantivyBackend> {
+        let generations = Generations::new(root)?;
+        let name = match generations.current()? {
+            Some(name) => name,
+            None => {
+                let name = generations.create()?;
+                generations.publish(&name)?;
+                name
+            }
+        };
+        let inner = Inner::on_disk(&generations, &name, true)?;
+        generations.remove_older_than(&name);
+        Ok(TantivyBackend::of(inner, Some(generations), true))
+    }
+
+    /// The current generation under `root` for reading only, beside the process that writes it
+    /// (for the reconciliation check); writes fail.
+    pub fn open_read_only(root: &Path) -> anyhow::Result<TantivyBackend> {
+        let generations = Generations::new(root)?;
+        let name = generations
+            .current()?
+            .with_context(|| format!("there is no search index in {}", root.display()))?;
+        let inner = Inner::on_disk(&generations, &name, false)?;
+        Ok(TantivyBackend::of(inner, Some(generations), false))
+    }
+
+    /// A new generation under `root`, empty, to be filled and published while the current one
+    /// answers (perhaps in another process).
+    pub fn aside(root: &Path) -> anyhow::Result<TantivyAside> {
+        let generations = Generations::new(root)?;
+        let name = generations.create()?;
+        let backend = TantivyBackend::of(Inner::on_disk(&generations, &name, true)?, None, true);
+        Ok(TantivyAside {
+            backend,
+            generations,
+            name,
+        })
     }
 
     /// An index that lives in memory only.
     pub fn in_memory() -> anyhow::Result<TantivyBackend> {
         let (schema, fields) = Fields::schema();
-        Self::with_index(Index::create_in_ram(schema), fields)
+        let inner = Inner::new(Index::create_in_ram(schema), fields, None, true)?;
+        Ok(TantivyBackend::of(inner, None, true))
     }
 
-    fn with_index(index: Index, fields: Fields) -> anyhow::Result<TantivyBackend> {
-        Fields::register_analyzer(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        let writer = index.writer(WRITER_MEMORY)?;
-        let watermark = index
-            .load_metas()?
-            .payload
-            .and_then(|payload| payload.parse().ok());
-        Ok(TantivyBackend {
-            inner: Arc::new(Inner {
-                index,
-                fields,
-                reader,
-                writer: Mutex::new((writer, watermark)),
+    fn of(inner: Inner, generations: Option<Generations>, writable: bool) -> TantivyBackend {
+        TantivyBackend {
+            shared: Arc::new(Shared {
+                live: ArcSwap::from_pointee(inner),
+                generations,
+                writable,
             }),
-        })
+        }
+    }
+
+    fn live(&self) -> Arc<Inner> {
+        self.shared.live.load_full()
     }
 
     /// Runs `change` on the writer, commits and reloads, off the async threads.
@@ -92,34 +136,93 @@ impl TantivyBackend {
         + Send
         + 'static,
     ) -> anyhow::Result<()> {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = inner
-                .writer
-                .lock()
-                .expect("the index writer lock is never poisoned");
-            let (writer, watermark) = &mut *guard;
-            change(writer, &inner.fields, watermark)?;
-            let mut commit = writer.prepare_commit()?;
-            if let Some(watermark) = watermark {
-                commit.set_payload(&watermark.to_string());
-            }
-            commit.commit()?;
-            inner.reader.reload()?;
-            Ok(())
+        let inner = self.live();
+        tokio::task::spawn_blocking(move || inner.write(change)).await?
+    }
+}
+
+impl Inner {
+    fn new(
+        index: Index,
+        fields: Fields,
+        generation: Option<String>,
+        writable: bool,
+    ) -> anyhow::Result<Inner> {
+        Fields::register_analyzer(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = match writable {
+            true => Some(index.writer(WRITER_MEMORY)?),
+            false => None,
+        };
+        let watermark = index
+            .load_metas()?
+            .payload
+            .and_then(|payload| payload.parse().ok());
+        Ok(Inner {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(Writer { writer, watermark }),
+            generation,
         })
-        .await?
+    }
+
+    fn on_disk(generations: &Generations, name: &str, writable: bool) -> anyhow::Result<Inner> {
+        let dir = generations.dir(name);
+        let (schema, fields) = Fields::schema();
+        let index = Index::open_or_create(MmapDirectory::open(&dir)?, schema)
+            .with_context(|| format!("opening the search index in {}", dir.display()))?;
+        Inner::new(index, fields, Some(name.to_string()), writable)
+    }
+
+    fn write(
+        &self,
+        change: impl FnOnce(&IndexWriter, &Fields, &mut Option<i64>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut guard = self
+            .writer
+            .lock()
+            .expect("the index writer lock is never poisoned");
+        let Writer { writer, watermark } = &mut *guard;
+        let writer = writer
+            .as_mut()
+            .context("this search index is read only, or was replaced")?;
+        change(writer, &self.fields, watermark)?;
+        let mut commit = writer.prepare_commit()?;
+        if let Some(watermark) = watermark {
+            commit.set_payload(&watermark.to_string());
+        }
+        commit.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Lets the writer finish its merges and releases the index's writer lock.
+    fn close(&self) -> anyhow::Result<()> {
+        let writer = self
+            .writer
+            .lock()
+            .expect("the index writer lock is never poisoned")
+            .writer
+            .take();
+        if let Some(writer) = writer {
+            writer.wait_merging_threads()?;
+        }
+        Ok(())
     }
 
     fn queries(&self) -> Queries<'_> {
         Queries {
-            index: &self.inner.index,
-            fields: &self.inner.fields,
+            index: &self.index,
+            fields: &self.fields,
         }
     }
 
     fn hits(&self, searcher: &Searcher, addresses: &[DocAddress]) -> anyhow::Result<Vec<Hit>> {
-        let fields = &self.inner.fields;
+        let fields = &self.fields;
         addresses
             .iter()
             .map(|address| {
@@ -154,7 +257,7 @@ impl TantivyBackend {
             let documents =
                 self.queries()
                     .documents(products_of(query), text, query.prefix, &outside);
-            let collector = facets::collector(&self.inner.index, &counted)?;
+            let collector = facets::collector(&self.index, &counted)?;
             let results = searcher.search(&documents, &collector)?;
             tally.add(&counted, &serde_json::to_value(results)?, &optioned);
         }
@@ -250,10 +353,11 @@ impl SearchBackend for TantivyBackend {
     }
 
     async fn search(&self, query: &SearchQuery) -> anyhow::Result<SearchResults> {
-        let searcher = self.inner.reader.searcher();
+        let inner = self.live();
+        let searcher = inner.reader.searcher();
         let text = ShopperText::parse(&query.text);
         let all: Vec<&Filter> = query.filters.iter().collect();
-        let documents: BooleanQuery = self.queries().documents(
+        let documents: BooleanQuery = inner.queries().documents(
             products_of(query),
             &text,
             query.prefix,
@@ -273,14 +377,14 @@ impl SearchBackend for TantivyBackend {
         let (total, top) = match query.facets {
             true => {
                 let counted = unfiltered(query);
-                let collector = facets::collector(&self.inner.index, &counted)?;
+                let collector = facets::collector(&inner.index, &counted)?;
                 let (total, top, counts) = searcher.search(&documents, &(Count, top, collector))?;
                 tally.add(
                     &counted,
                     &serde_json::to_value(counts)?,
                     &option_names(query),
                 );
-                self.filtered_facets(&searcher, query, &text, &mut tally)?;
+                inner.filtered_facets(&searcher, query, &text, &mut tally)?;
                 (total, top)
             }
             false => searcher.search(&documents, &(Count, top))?,
@@ -292,7 +396,7 @@ impl SearchBackend for TantivyBackend {
             .collect();
         let tally = tally.finish();
         Ok(SearchResults {
-            hits: self.hits(&searcher, &addresses)?,
+            hits: inner.hits(&searcher, &addresses)?,
             total: total as u64,
             facets: tally.facets,
             max_price: tally.max_price,
@@ -306,9 +410,10 @@ impl SearchBackend for TantivyBackend {
         text: &str,
         limit: usize,
     ) -> anyhow::Result<Vec<Hit>> {
-        let searcher = self.inner.reader.searcher();
+        let inner = self.live();
+        let searcher = inner.reader.searcher();
         let text = ShopperText::parse(text);
-        let documents = self.queries().documents(
+        let documents = inner.queries().documents(
             Scope {
                 store_id,
                 kind: Kind::Content(kind),
@@ -327,12 +432,13 @@ impl SearchBackend for TantivyBackend {
             .take(limit)
             .map(|(_, address)| address)
             .collect();
-        self.hits(&searcher, &addresses)
+        inner.hits(&searcher, &addresses)
     }
 
     async fn digests(&self, store_id: Uuid) -> anyhow::Result<Vec<(Uuid, String)>> {
-        let searcher = self.inner.reader.searcher();
-        let fields = self.inner.fields;
+        let inner = self.live();
+        let searcher = inner.reader.searcher();
+        let fields = inner.fields;
         let in_store = tantivy::query::TermQuery::new(
             fields.store_term(store_id),
             tantivy::schema::IndexRecordOption::Basic,
@@ -358,12 +464,12 @@ impl SearchBackend for TantivyBackend {
     }
 
     async fn watermark(&self) -> anyhow::Result<Option<i64>> {
-        let guard = self
-            .inner
+        let inner = self.live();
+        let writer = inner
             .writer
             .lock()
             .expect("the index writer lock is never poisoned");
-        Ok(guard.1)
+        Ok(writer.watermark)
     }
 
     async fn set_watermark(&self, millis: i64) -> anyhow::Result<()> {
@@ -372,5 +478,56 @@ impl SearchBackend for TantivyBackend {
             Ok(())
         })
         .await
+    }
+
+    async fn refresh(&self) -> anyhow::Result<bool> {
+        let Some(generations) = &self.shared.generations else {
+            return Ok(false);
+        };
+        let live = self.live();
+        let Some(current) = generations.current()? else {
+            return Ok(false);
+        };
+        if live.generation.as_deref() == Some(current.as_str()) {
+            return Ok(false);
+        }
+        let generations = generations.clone();
+        let swapped = self.clone();
+        let writable = self.shared.writable;
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let next = Inner::on_disk(&generations, &current, writable)?;
+            swapped.shared.live.store(Arc::new(next));
+            tracing::info!(
+                generation = current,
+                "the search index was rebuilt; searching the new one"
+            );
+            live.close()?;
+            if writable {
+                generations.remove_older_than(&current);
+            }
+            Ok(())
+        })
+        .await??;
+        Ok(true)
+    }
+}
+
+/// A generation being built aside (`TantivyBackend::aside`).
+pub struct TantivyAside {
+    backend: TantivyBackend,
+    generations: Generations,
+    name: String,
+}
+
+#[async_trait]
+impl AsideIndex for TantivyAside {
+    fn backend(&self) -> Arc<dyn SearchBackend> {
+        Arc::new(self.backend.clone())
+    }
+
+    async fn publish(self: Box<Self>) -> anyhow::Result<()> {
+        let inner = self.backend.live();
+        tokio::task::spawn_blocking(move || inner.close()).await??;
+        self.generations.publish(&self.name)
     }
 }

@@ -3,6 +3,7 @@
 //! tests are marked ignored and `.ci/run` runs them with `--ignored` when `MEILI_URL` is set.
 
 mod catalog;
+mod rebuild;
 mod suite;
 mod tenant_tokens;
 

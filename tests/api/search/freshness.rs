@@ -20,7 +20,7 @@ const PRODUCT_DELETE: &str =
 const INVENTORY: &str = include_str!("../../../schema/operations/admin/inventory.graphql");
 
 /// Waits at most a second from now for `query` (sorted by title) to find exactly `expected`.
-async fn within_a_second(app: &TestApp, query: &str, expected: &[&str]) {
+pub async fn within_a_second(app: &TestApp, query: &str, expected: &[&str]) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
     loop {
         let found = titles(
