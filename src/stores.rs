@@ -5,6 +5,7 @@
 pub mod brand;
 mod checkout;
 pub mod edge;
+pub mod search_synonyms;
 
 use chrono::Utc;
 use entities::{api_token, prelude::*, product_variant, store};
@@ -17,7 +18,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::cache::invalidation;
+use crate::cache::{invalidation, tags};
 use crate::cart;
 use crate::error::{AppError, InputErrorCode, Result};
 use crate::money::CurrencyCode;
@@ -81,6 +82,8 @@ pub struct StoreInput {
     pub edge: edge::EdgeSettingsInput,
     /// The brand (`shop.brand`), replaced whole when given.
     pub brand: Option<brand::Brand>,
+    /// Groups of search synonyms, replaced whole when given.
+    pub search_synonyms: Option<Vec<Vec<String>>>,
 }
 
 /// Creates a store with one storefront and one admin token and its webhook secret.
@@ -259,11 +262,19 @@ pub async fn update_store(
     if let Some(brand) = input.brand {
         brand.apply(&mut settings)?;
     }
+    // Every response shows something of the store (its name, currency, checkout settings).
+    let mut purged = invalidation::store_tags(current.id);
+    if let Some(groups) = input.search_synonyms {
+        let synonyms = search_synonyms::Synonyms::parse(groups)?;
+        if synonyms != search_synonyms::Synonyms::of(&current) {
+            synonyms.apply(&mut settings);
+            purged.push(tags::search_synonyms(current.id));
+        }
+    }
     active.settings = Set(settings);
     active.updated_at = Set(Utc::now());
     let updated = active.update(db).await?;
-    // Every response shows something of the store (its name, currency, checkout settings).
-    invalidation::record(db, &updated, invalidation::store_tags(updated.id)).await?;
+    invalidation::record(db, &updated, purged).await?;
     Ok(updated)
 }
 

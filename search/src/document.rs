@@ -26,6 +26,9 @@ pub struct ProductDocument {
     pub vendor: String,
     pub product_type: String,
     pub tags: Vec<String>,
+    /// Other terms it is found by, searched with the vendor, type and tags: the store's search
+    /// synonyms of its words (the server expands them; backends index them as given).
+    pub synonyms: Vec<String>,
     /// The ids of the collections holding it.
     pub collections: Vec<Uuid>,
     pub variants: Vec<VariantDocument>,
@@ -120,6 +123,7 @@ mod tests {
             vendor: String::new(),
             product_type: String::new(),
             tags: vec![],
+            synonyms: vec![],
             collections: vec![],
             variants: vec![variant(3000, false), variant(2500, true)],
             units_sold: 0,

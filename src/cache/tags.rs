@@ -13,6 +13,7 @@
 //! | collection create, update, delete, members   | `collection`, `collections`, `products`       |
 //! | menu, page, store settings                   | `store` (every response of the store)         |
 //! | the search index taking any of these in      | `search` of the store                         |
+//! | the store's search synonyms                  | `synonyms` of the store (reindexes its products) |
 //!
 //! Entity ids are UUIDs, unique across stores, so an entity tag never names two stores' data.
 //! Tags are short (35 characters) so a page of 250 products fits a CDN's 16 KB header limit.
@@ -34,6 +35,11 @@ pub fn products(store_id: Uuid) -> String {
 /// the write's own purge.
 pub fn search(store_id: Uuid) -> String {
     format!("st-{}-search", store_id.simple())
+}
+
+/// Tags no response: owes the search index every product of the store (their synonyms changed).
+pub fn search_synonyms(store_id: Uuid) -> String {
+    format!("st-{}-synonyms", store_id.simple())
 }
 
 /// Responses that list the store's collections or looked one up and found none.
@@ -60,6 +66,7 @@ pub enum Tag {
     Products(Uuid),
     Collections(Uuid),
     Search(Uuid),
+    SearchSynonyms(Uuid),
     Product(Uuid),
     Variant(Uuid),
     Collection(Uuid),
@@ -81,6 +88,7 @@ pub fn parse(tag: &str) -> Option<Tag> {
         ("st", Some("products")) => Some(Tag::Products(id)),
         ("st", Some("collections")) => Some(Tag::Collections(id)),
         ("st", Some("search")) => Some(Tag::Search(id)),
+        ("st", Some("synonyms")) => Some(Tag::SearchSynonyms(id)),
         ("pr", None) => Some(Tag::Product(id)),
         ("va", None) => Some(Tag::Variant(id)),
         ("co", None) => Some(Tag::Collection(id)),

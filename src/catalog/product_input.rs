@@ -10,6 +10,8 @@ use crate::money::{CurrencyCode, Money};
 
 pub const MAX_VARIANTS: usize = 100;
 pub const MAX_OPTIONS: usize = 3;
+/// The highest search pin a merchant may give (pins are positions at the top of results).
+pub const MAX_SEARCH_PIN: i32 = 1_000;
 
 /// Product fields; `None` leaves a field as it is on update.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +31,26 @@ pub struct ProductInput {
     pub variants: Option<Vec<VariantInput>>,
     /// Images in order; replaces all images on update.
     pub images: Option<Vec<ImageInput>>,
+    /// The merchant's search pin: `Some(Some(n))` puts the product at position n of the
+    /// pinned products on top of every search it matches, `Some(None)` unpins it.
+    pub search_pin: Option<Option<i32>>,
+}
+
+/// A search pin, checked: 1 to `MAX_SEARCH_PIN`.
+pub fn check_search_pin(pin: Option<i32>) -> Result<Option<i32>> {
+    match pin {
+        Some(pin) if pin < 1 => Err(AppError::invalid(
+            &["searchPin"],
+            InputErrorCode::GreaterThanOrEqualTo,
+            "searchPin must be greater than or equal to 1",
+        )),
+        Some(pin) if pin > MAX_SEARCH_PIN => Err(AppError::invalid(
+            &["searchPin"],
+            InputErrorCode::LessThanOrEqualTo,
+            format!("searchPin must be less than or equal to {MAX_SEARCH_PIN}"),
+        )),
+        pin => Ok(pin),
+    }
 }
 
 #[derive(Debug, Clone, Default)]

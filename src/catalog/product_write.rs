@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::events::{self, ProductSnapshot};
 use super::product_input::{
     ImageInput, ProductInput, VariantInput, check_images, check_new_product, check_option_names,
-    check_tags, check_variant_count,
+    check_search_pin, check_tags, check_variant_count,
 };
 use super::product_read::lock_product;
 use super::variant_write::{
@@ -88,6 +88,7 @@ async fn insert_product(
 ) -> Result<Uuid> {
     let now = Utc::now();
     let status = input.status.unwrap_or(ProductStatus::Active);
+    let search_pin = check_search_pin(input.search_pin.flatten())?;
     let product = product::ActiveModel {
         id: Set(Uuid::now_v7()),
         store_id: Set(store.id),
@@ -102,7 +103,7 @@ async fn insert_product(
         price_min_minor: Set(0),
         price_max_minor: Set(0),
         units_sold: Set(0),
-        search_pin: Set(None),
+        search_pin: Set(search_pin),
         published_at: Set((status == ProductStatus::Active).then_some(now)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -175,6 +176,9 @@ pub async fn update_product(
     }
     if input.seo_description.is_some() {
         product.seo_description = Set(input.seo_description);
+    }
+    if let Some(pin) = input.search_pin {
+        product.search_pin = Set(check_search_pin(pin)?);
     }
     let tags = input.tags.as_deref().map(check_tags).transpose()?;
     if let Some(tags) = &tags {

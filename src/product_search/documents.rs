@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::catalog::ProductStatus;
 use crate::catalog::html::html_to_text;
 use crate::error::Result;
+use crate::stores::{self, search_synonyms::Synonyms};
 
 /// Products read per batch.
 pub const BATCH: usize = 500;
@@ -28,6 +29,10 @@ pub async fn products(
     ids: &[Uuid],
 ) -> Result<(Vec<ProductDocument>, Vec<Uuid>)> {
     let mut documents = Vec::with_capacity(ids.len());
+    let synonyms = match stores::find_store(db, store_id).await? {
+        Some(store) => Synonyms::of(&store),
+        None => Synonyms::default(),
+    };
     for chunk in ids.chunks(BATCH) {
         let rows = Product::find()
             .filter(product::Column::StoreId.eq(store_id))
@@ -35,7 +40,7 @@ pub async fn products(
             .filter(product::Column::Status.eq(ProductStatus::Active.as_str()))
             .all(db)
             .await?;
-        documents.extend(of_rows(db, store_id, rows).await?);
+        documents.extend(of_rows(db, store_id, rows, &synonyms).await?);
     }
     let shown: std::collections::HashSet<Uuid> = documents.iter().map(|d| d.id).collect();
     let gone = ids
@@ -79,6 +84,7 @@ async fn of_rows(
     db: &impl ConnectionTrait,
     store_id: Uuid,
     rows: Vec<product::Model>,
+    synonyms: &Synonyms,
 ) -> Result<Vec<ProductDocument>> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -145,7 +151,7 @@ async fn of_rows(
         .into_iter()
         .map(|row| {
             let parts = by_product.remove(&row.id).unwrap_or_default();
-            document(row, parts, &stock)
+            document(row, parts, &stock, synonyms)
         })
         .collect())
 }
@@ -160,7 +166,12 @@ struct Parts {
     collections: Vec<Uuid>,
 }
 
-fn document(row: product::Model, parts: Parts, stock: &HashMap<Uuid, i64>) -> ProductDocument {
+fn document(
+    row: product::Model,
+    parts: Parts,
+    stock: &HashMap<Uuid, i64>,
+    synonyms: &Synonyms,
+) -> ProductDocument {
     let variants = parts
         .variants
         .iter()
@@ -183,7 +194,14 @@ fn document(row: product::Model, parts: Parts, stock: &HashMap<Uuid, i64>) -> Pr
         .collect();
     let mut collections = parts.collections;
     collections.sort();
+    let words = [&row.title, &row.product_type, &row.vendor]
+        .into_iter()
+        .chain(&parts.tags)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
     ProductDocument {
+        synonyms: synonyms.expand(&words),
         id: row.id,
         store_id: row.store_id,
         handle: row.handle,

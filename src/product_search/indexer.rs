@@ -61,11 +61,16 @@ struct Owed {
     products: BTreeSet<Uuid>,
     collections: BTreeSet<Uuid>,
     content: bool,
+    /// Every product of the store (its search synonyms changed).
+    every_product: bool,
 }
 
 impl Owed {
     fn is_empty(&self) -> bool {
-        self.products.is_empty() && self.collections.is_empty() && !self.content
+        self.products.is_empty()
+            && self.collections.is_empty()
+            && !self.content
+            && !self.every_product
     }
 }
 
@@ -294,6 +299,9 @@ impl Indexer {
     /// caches: one answered before the index took the change in is stale now.
     async fn settle(&self, store: Uuid, owed: Owed) -> Result<()> {
         let mut products: BTreeSet<Uuid> = owed.products;
+        if owed.every_product {
+            products.extend(documents::shown_product_ids(self.db.reader(), store).await?);
+        }
         for collection in &owed.collections {
             let members = documents::collection_members(self.db.reader(), store, *collection);
             products.extend(members.await?);
@@ -388,6 +396,7 @@ fn owe(owed: &mut Owed, row: &cache_invalidation::Model) {
                 owed.collections.insert(id);
             }
             Some(Tag::Store(_)) => owed.content = true,
+            Some(Tag::SearchSynonyms(_)) => owed.every_product = true,
             _ => {}
         }
     }

@@ -98,8 +98,19 @@ pub async fn seed_content(db: &impl ConnectionTrait, store: &Store) -> Result<St
             foreground: Some("#1f2933".into()),
         }],
     };
+    let synonyms = [
+        ["tee", "t-shirt"],
+        ["trousers", "pants"],
+        ["sweater", "jumper"],
+    ];
     let with_brand = StoreInput {
         brand: Some(brand),
+        search_synonyms: Some(
+            synonyms
+                .iter()
+                .map(|group| group.iter().map(|term| term.to_string()).collect())
+                .collect(),
+        ),
         ..StoreInput::default()
     };
     stores::update_store(db, store, with_brand).await?;

@@ -13,7 +13,7 @@ use crate::helpers::{As, TestApp, create_store, sized_product, spawn_app};
 use vitrine::stores::CreatedStore;
 
 const INTROSPECTION: &str = r#"
-fragment Ref on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } }
+fragment Ref on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 query Sweep {
   __schema {
     queryType { name }
@@ -163,6 +163,10 @@ impl Schema {
     fn named(&self, reference: &Value) -> (String, &Value) {
         let mut current = reference;
         while current["name"].is_null() {
+            assert!(
+                !current["ofType"].is_null(),
+                "a type reference deeper than the introspection's `Ref` reads: {reference}"
+            );
             current = &current["ofType"];
         }
         let name = current["name"].as_str().unwrap().to_string();

@@ -56,6 +56,7 @@ impl ProductRecord {
         let keywords = [product.vendor.clone(), product.product_type.clone()]
             .into_iter()
             .chain(product.tags.iter().cloned())
+            .chain(product.synonyms.iter().cloned())
             .chain(skus)
             .chain(values)
             .collect();

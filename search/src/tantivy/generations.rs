@@ -67,6 +67,30 @@ impl Generations {
         Ok(())
     }
 
+    /// Removes the files an index kept directly in the root before generations: Tantivy's own
+    /// (its metadata, locks and segment files named by a segment id), nothing else.
+    pub fn remove_unversioned_files(&self) -> anyhow::Result<()> {
+        const SEGMENT_FILES: [&str; 7] =
+            ["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
+        for entry in std::fs::read_dir(&self.root)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let segment = name.split_once('.').is_some_and(|(id, extension)| {
+                let extension = extension.rsplit('.').next().unwrap_or(extension);
+                id.len() == 32
+                    && id.bytes().all(|b| b.is_ascii_hexdigit())
+                    && SEGMENT_FILES.contains(&extension)
+            });
+            let tantivy = matches!(name.as_str(), "meta.json" | ".managed.json")
+                || name.starts_with(".tantivy-")
+                || segment;
+            if tantivy && entry.file_type()?.is_file() {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
     /// Removes the generations older than `name` (a rebuild in progress is always newer).
     pub fn remove_older_than(&self, name: &str) {
         let names = self.names().unwrap_or_default();
@@ -90,5 +114,37 @@ impl Generations {
             }
         }
         Ok(names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_from_before_generations_is_removed_and_nothing_else() {
+        let root =
+            std::env::temp_dir().join(format!("vitrine-generations-{}", uuid::Uuid::new_v4()));
+        let generations = Generations::new(&root).unwrap();
+        let segment = "0123456789abcdef0123456789abcdef";
+        let ours = [
+            "meta.json".to_string(),
+            ".managed.json".into(),
+            ".tantivy-writer.lock".into(),
+            format!("{segment}.idx"),
+            format!("{segment}.12.del"),
+        ];
+        let theirs = ["vitrine.db", "notes.json", "0123.idx"];
+        for name in ours.iter().map(String::as_str).chain(theirs) {
+            std::fs::write(root.join(name), b"x").unwrap();
+        }
+        generations.remove_unversioned_files().unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["0123.idx", "notes.json", "vitrine.db"]);
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -74,6 +74,7 @@ impl TantivyBackend {
         let name = match generations.current()? {
             Some(name) => name,
             None => {
+                generations.remove_unversioned_files()?;
                 let name = generations.create()?;
                 generations.publish(&name)?;
                 name

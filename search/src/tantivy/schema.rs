@@ -139,6 +139,7 @@ impl Fields {
         for keyword in [&product.vendor, &product.product_type]
             .into_iter()
             .chain(&product.tags)
+            .chain(&product.synonyms)
             .chain(product.variants.iter().filter_map(|v| v.sku.as_ref()))
         {
             doc.add_text(self.keywords, keyword);

@@ -160,6 +160,7 @@ pub fn product(store_id: Uuid, index: usize, sample: &Sample) -> ProductDocument
         vendor: sample.vendor.into(),
         product_type: sample.product_type.into(),
         tags: sample.tags.iter().map(|tag| tag.to_string()).collect(),
+        synonyms: vec![],
         collections: vec![collection_id(store_id, sample.product_type)],
         variants: sample
             .variants

@@ -62,6 +62,7 @@ macro_rules! every_behaviour {
             deleted_documents_are_gone_and_only_from_their_store,
             indexing_again_replaces,
             suggestions_complete_what_is_typed,
+            synonyms_find_a_product_by_its_other_names,
             digests_show_what_is_indexed,
             a_collection_lists_only_its_products,
             the_watermark_is_kept_across_writes,

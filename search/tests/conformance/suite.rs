@@ -390,6 +390,40 @@ pub async fn indexing_again_replaces(backend: &dyn SearchBackend) {
     );
 }
 
+/// A product is found by the synonyms indexed with it, with typos forgiven as for any word, in
+/// its store only.
+pub async fn synonyms_find_a_product_by_its_other_names(backend: &dyn SearchBackend) {
+    let store = load(backend).await;
+    let mut jeans = catalog::products(store.a)
+        .into_iter()
+        .find(|product| product.title == "Blue Jeans")
+        .unwrap();
+    assert!(
+        titles(backend, &query(store.a, "dungarees"))
+            .await
+            .is_empty()
+    );
+    jeans.synonyms = vec!["dungarees".into(), "trousers".into()];
+    backend.index_products(&[jeans]).await.unwrap();
+    assert_eq!(
+        titles(backend, &query(store.a, "dungarees")).await,
+        ["Blue Jeans"]
+    );
+    assert_eq!(
+        titles(backend, &query(store.a, "dungarres")).await,
+        ["Blue Jeans"]
+    );
+    assert_eq!(
+        titles(backend, &query(store.a, "blue trousers")).await,
+        ["Blue Jeans"]
+    );
+    assert!(
+        titles(backend, &query(store.b, "dungarees"))
+            .await
+            .is_empty()
+    );
+}
+
 pub async fn suggestions_complete_what_is_typed(backend: &dyn SearchBackend) {
     let store = load(backend).await;
     let suggest = SuggestQuery {

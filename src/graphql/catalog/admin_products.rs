@@ -1,7 +1,7 @@
 //! Admin product and variant mutations. Every field starts with `admin_store`, so without the
 //! store's admin token nothing here runs.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use uuid::Uuid;
 
@@ -47,6 +47,9 @@ pub struct ProductInput {
     pub variants: Option<Vec<ProductVariantInput>>,
     /// Images in order (replace all images on update).
     pub images: Option<Vec<ImageInput>>,
+    /// Pins the product on top of the store's search results at this position (1 to 1,000,
+    /// lower first) whenever it matches; null unpins it.
+    pub search_pin: MaybeUndefined<i32>,
 }
 
 /// A variant to create or change.
@@ -137,6 +140,11 @@ fn to_domain(input: ProductInput) -> DomainProduct {
                 })
                 .collect()
         }),
+        search_pin: match input.search_pin {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(pin) => Some(Some(pin)),
+        },
     }
 }
 

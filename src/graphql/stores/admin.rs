@@ -48,6 +48,10 @@ pub struct StoreUpdateInput {
     pub edge: Option<StoreEdgeSettingsInput>,
     /// The brand (`shop.brand`), replacing the one the store has.
     pub brand: Option<BrandInput>,
+    /// Groups of terms search treats as one another ("tee", "t-shirt"), replacing the store's:
+    /// a product holding one term of a group is also found by the others. At most 500 groups of
+    /// 2 to 20 terms of up to 50 characters.
+    pub search_synonyms: Option<Vec<Vec<String>>>,
 }
 
 /// The store's brand.
@@ -144,6 +148,7 @@ impl AdminStoreMutation {
             },
             edge: input.edge.map(Into::into).unwrap_or_default(),
             brand: input.brand.map(Into::into),
+            search_synonyms: input.search_synonyms,
         };
         let result = context::write(ctx, async |tx| {
             stores::update_store(tx, store, change).await

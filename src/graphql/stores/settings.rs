@@ -9,6 +9,7 @@ use crate::graphql::money::MoneyV2;
 use crate::graphql::scalars::{CountryCode, Decimal};
 use crate::pricing::PricingRules;
 use crate::stores::edge::EdgeSettings;
+use crate::stores::search_synonyms::Synonyms;
 use crate::stores::{self, CapturePolicy, Store};
 
 #[derive(Default)]
@@ -100,5 +101,9 @@ impl StoreSettings {
     /// Response lifetimes at the edge and trusted-documents mode.
     async fn edge(&self) -> StoreEdgeSettings {
         EdgeSettings::of(&self.0).into()
+    }
+    /// Groups of terms search treats as one another, each term in lower case.
+    async fn search_synonyms(&self) -> Vec<Vec<String>> {
+        Synonyms::of(&self.0).groups().to_vec()
     }
 }

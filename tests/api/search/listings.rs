@@ -3,15 +3,21 @@
 
 use serde_json::{Value, json};
 
+use super::freshness::within_a_second;
 use crate::helpers::{
     As, Backend, PRODUCT_CREATE, TestApp, collection_of, create_store, sized_product, spawn_app_on,
     spawn_app_with,
 };
 use crate::on_both_backends;
+use vitrine::stores::CreatedStore;
 
 pub const PRODUCTS: &str = include_str!("../../../schema/operations/storefront/products.graphql");
 const COLLECTION: &str =
     include_str!("../../../schema/operations/storefront/collection_products.graphql");
+const PRODUCT_UPDATE: &str =
+    include_str!("../../../schema/operations/admin/product_update.graphql");
+const STORE_SETTINGS: &str =
+    include_str!("../../../schema/operations/admin/store_settings.graphql");
 
 pub async fn titles(app: &TestApp, variables: Value) -> Vec<String> {
     let data = app.storefront(PRODUCTS, variables).await;
@@ -145,21 +151,27 @@ async fn a_filtered_collection_comes_from_the_index(backend: Backend) {
     assert_eq!(counts, vec![("Blue", 1), ("Red", 1)]);
 }
 
-/// Two stores with the same catalog: a search in one never lists the other's products.
-async fn a_search_never_lists_another_stores_products(backend: Backend) {
-    let app = spawn_app_on(backend).await;
-    catalog(&app).await;
+/// Another store, with one product of this title; returns the store and the product's id.
+async fn another_store_with(app: &TestApp, title: &str) -> (CreatedStore, Value) {
     let other = create_store(&app.database, "Other Store").await;
     let (_, theirs) = app
         .request(
             As::Admin(&other),
             PRODUCT_CREATE,
             Some("ProductCreate"),
-            json!({ "input": sized_product("Linen Scarf", "SC") }),
+            json!({ "input": sized_product(title, "OT") }),
         )
         .await;
     let their_id = theirs["data"]["productCreate"]["product"]["id"].clone();
     assert!(their_id.is_string(), "{theirs}");
+    (other, their_id)
+}
+
+/// Two stores with the same catalog: a search in one never lists the other's products.
+async fn a_search_never_lists_another_stores_products(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    catalog(&app).await;
+    let (_, their_id) = another_store_with(&app, "Linen Scarf").await;
     app.search_caught_up().await;
     for query in [
         "linen",
@@ -198,7 +210,119 @@ async fn without_a_backend_the_database_answers(backend: Backend) {
     );
 }
 
+/// A merchant's pin puts a product on top of every search it matches, and only those; a pin out
+/// of range is refused and changes nothing; unpinning restores the order.
+async fn a_merchants_pin_puts_a_product_on_top(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    let created = catalog(&app).await;
+    let linen = json!({ "first": 10, "query": "linen" });
+    let unpinned = titles(&app, linen.clone()).await;
+    assert_eq!(unpinned.len(), 2, "{unpinned:?}");
+    let pin = |title: &str, pin: Value| {
+        let handle = title.to_lowercase().replace(' ', "-");
+        let product = created.iter().find(|p| p["handle"] == handle).unwrap();
+        let variables = json!({ "id": product["id"], "input": { "searchPin": pin } });
+        let app = &app;
+        async move {
+            let data = app.admin(PRODUCT_UPDATE, "ProductUpdate", variables).await;
+            app.search_caught_up().await;
+            data["productUpdate"]["userErrors"].clone()
+        }
+    };
+
+    assert_eq!(pin(&unpinned[1], json!(1)).await, json!([]));
+    assert_eq!(pin("Wool Sweater", json!(2)).await, json!([]));
+    let pinned = titles(&app, linen.clone()).await;
+    assert_eq!(
+        pinned,
+        [unpinned[1].clone(), unpinned[0].clone()],
+        "the pinned product comes first"
+    );
+
+    let refused = pin(&unpinned[0], json!(0)).await;
+    assert_eq!(refused[0]["code"], "GREATER_THAN_OR_EQUAL_TO", "{refused}");
+    assert_eq!(
+        titles(&app, linen.clone()).await,
+        pinned,
+        "a refused pin changes nothing"
+    );
+
+    assert_eq!(pin(&unpinned[1], Value::Null).await, json!([]));
+    assert_eq!(
+        titles(&app, linen).await,
+        unpinned,
+        "unpinned, the order is the text's again"
+    );
+}
+
+/// A store's synonyms find its products by other names, in that store only; a group refused
+/// changes nothing.
+async fn a_stores_synonyms_find_its_products_by_other_names(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    catalog(&app).await;
+    let (other, _) = another_store_with(&app, "Cotton Trousers").await;
+    let synonyms = |groups: Value| {
+        let app = &app;
+        async move {
+            let data = app
+                .admin(
+                    STORE_SETTINGS,
+                    "StoreSettingsUpdate",
+                    json!({ "input": { "searchSynonyms": groups } }),
+                )
+                .await;
+            data["storeUpdate"]["userErrors"].clone()
+        }
+    };
+    app.search_caught_up().await;
+    assert!(
+        titles(&app, json!({ "first": 10, "query": "pants" }))
+            .await
+            .is_empty()
+    );
+
+    let errors = synonyms(json!([
+        ["Trousers", "pants", "slacks"],
+        ["sweater", "jumper"]
+    ]))
+    .await;
+    assert_eq!(errors, json!([]));
+    within_a_second(&app, "pants", &["Linen Trousers"]).await;
+    within_a_second(&app, "jumpr", &["Wool Sweater"]).await;
+    let read = app
+        .admin(STORE_SETTINGS, "StoreSearchSynonyms", json!({}))
+        .await;
+    assert_eq!(
+        read["storeSettings"]["searchSynonyms"],
+        json!([["pants", "slacks", "trousers"], ["jumper", "sweater"]])
+    );
+
+    let refused = synonyms(json!([["tee"]])).await;
+    assert_eq!(refused[0]["code"], "INVALID", "{refused}");
+    app.search_caught_up().await;
+    assert_eq!(
+        titles(&app, json!({ "first": 10, "query": "slacks" })).await,
+        ["Linen Trousers"],
+        "a refused group changes nothing"
+    );
+    let (_, theirs) = app
+        .request(
+            As::Storefront(&other),
+            PRODUCTS,
+            None,
+            json!({ "first": 10, "query": "pants" }),
+        )
+        .await;
+    assert_eq!(
+        theirs["data"]["products"]["nodes"],
+        json!([]),
+        "another store's search knows nothing of these synonyms"
+    );
+}
+
 on_both_backends!(
+    a_stores_synonyms_find_its_products_by_other_names,
+    a_merchants_pin_puts_a_product_on_top,
     the_index_forgives_typos_and_completes_prefixes,
     pages_of_a_search_follow_each_other,
     a_filtered_collection_comes_from_the_index,
