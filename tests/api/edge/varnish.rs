@@ -49,6 +49,10 @@ impl Varnish {
             .args(["-p", "http_resp_hdr_len=65536"])
             .args(["-p", "http_resp_size=98304"])
             .args(["-p", "workspace_backend=256k"])
+            // Varnish closes a client connection idle for `timeout_idle` (5 s by default); a
+            // client reusing it at that moment gets a connection error. Idle client connections
+            // are dropped by reqwest's pool after 90 s, so Varnish keeps them longer than that.
+            .args(["-p", "timeout_idle=120"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
